@@ -1,0 +1,11 @@
+package core
+
+// SubmissionResult is the scoring of one submission file.
+type SubmissionResult struct {
+	Valid    bool    `json:"valid"`
+	RawScore float64 `json:"raw_score"`
+	// HumanRank is the standing on each leaderboard and their mean; set in position score mode.
+	HumanRank map[string]float64 `json:"humanrank,omitempty"`
+	Medal     string             `json:"medal,omitempty"`
+	Rows      int64              `json:"rows,omitempty"`
+}
