@@ -1,0 +1,75 @@
+package config
+
+import (
+	"reflect"
+	"time"
+)
+
+// Config is the host's effective configuration. Each leaf field is one key: its koanf tag names the key,
+// its default tag gives the default (parsed as an environment variable would be), and optional oneof,
+// check and keycheck tags constrain its values (see rules.go). Adding a key is adding a field here and
+// a line to docs/configuration.md.
+type Config struct {
+	Log     Log     `koanf:"log"`
+	Plugins Plugins `koanf:"plugins"`
+	// DataDir holds downloaded competitions and other long-lived data. Empty means
+	// $XDG_DATA_HOME/dojo, else ~/.local/share/dojo; Load resolves it.
+	DataDir string `koanf:"data_dir" default:"" help:"where competitions and other long-lived data live (empty: $XDG_DATA_HOME/dojo or ~/.local/share/dojo)"`
+	// RunsDir is where episode histories and run outputs are written.
+	RunsDir string `koanf:"runs_dir" default:"./runs" check:"nonempty" help:"where episode histories and run outputs are written"`
+}
+
+// Log configures the host's own logging; plugin logs are re-emitted through it.
+type Log struct {
+	Level  string `koanf:"level" default:"info" oneof:"trace|debug|info|warn|error" help:"the least severe level logged"`
+	Format string `koanf:"format" default:"text" oneof:"text|json" help:"log line format"`
+}
+
+// Plugins configures plugin discovery and launch.
+type Plugins struct {
+	// Dirs are searched for plugin binaries in addition to the build's bin/plugins and the
+	// DOJO_PLUGIN_PATH list.
+	Dirs []string `koanf:"dirs" default:"" check:"nonempty" help:"extra directories to search for plugin binaries, after bin/plugins and DOJO_PLUGIN_PATH"`
+	// Pins maps a plugin binary's base name to the sha256 (lower-case hex) it must have to be launched.
+	Pins map[string]string `koanf:"pins" default:"" keycheck:"basename" check:"sha256" help:"binary base name -> required sha256 (64 hex digits)"`
+	// StartTimeout bounds a plugin's launch and handshake.
+	StartTimeout time.Duration `koanf:"start_timeout" default:"10s" check:"positive" help:"how long a plugin may take to start and complete the handshake"`
+	// MaxMessageBytes caps one gRPC message between host and plugin, in each direction.
+	MaxMessageBytes int `koanf:"max_message_bytes" default:"67108864" check:"positive" help:"largest gRPC message between host and plugin, in bytes"`
+}
+
+// Defaults returns the configuration before any file, environment variable or flag is applied.
+// DataDir is empty, meaning the XDG default that Load resolves.
+func Defaults() Config {
+	layer, err := defaultsLayer()
+	if err == nil {
+		var c Config
+		if c, err = merge([]map[string]any{layer}); err == nil {
+			return c
+		}
+	}
+	// The defaults are constants in struct tags; TestDefaults_AreValid keeps this unreachable.
+	panic("config: the built-in defaults are broken: " + err.Error())
+}
+
+// defaultsLayer reads the default tags as a source named "defaults", so a broken default is reported
+// like any other bad value.
+func defaultsLayer() (map[string]any, error) {
+	raw := make(map[string]any, len(theSchema().leaves))
+	for _, f := range theSchema().leaves {
+		raw[f.path] = f.def
+	}
+	return theSchema().read(source{kind: fromDefaults}, raw)
+}
+
+// Validate reports the first key whose value breaks its rule (allowed values, sha256 pins, positive
+// durations and sizes), as a *core.Error of TypeConfig naming the key and what it allows.
+func (c Config) Validate() error {
+	rv := reflect.ValueOf(c)
+	for _, f := range theSchema().leaves {
+		if _, err := f.checkValue(source{}, rv.FieldByIndex(f.index)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
