@@ -4,8 +4,8 @@ package core
 type SubmissionResult struct {
 	Valid    bool    `json:"valid"`
 	RawScore float64 `json:"raw_score"`
-	// HumanRank is the standing on each leaderboard and their mean; set in position score mode.
-	HumanRank map[string]float64 `json:"humanrank,omitempty"`
-	Medal     string             `json:"medal,omitempty"`
-	Rows      int64              `json:"rows,omitempty"`
+	// HumanRank is the standing on each leaderboard and their mean; set when the competition has boards.
+	HumanRank *Ranking `json:"humanrank,omitempty"`
+	Medal     Medal    `json:"medal,omitempty"`
+	Rows      int64    `json:"rows,omitempty"`
 }
