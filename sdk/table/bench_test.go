@@ -1,0 +1,137 @@
+package table
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/mledojo/dojo/core"
+)
+
+const benchRows = 1_000_000
+
+// writeBenchCSV writes an id,target file of n rows in id order, or shuffled, and returns its path.
+func writeBenchCSV(b *testing.B, name string, n int, shuffled bool) string {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	if shuffled {
+		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
+	buf := make([]byte, 0, n*28)
+	buf = append(buf, "id,target\n"...)
+	for _, i := range order {
+		buf = append(buf, "id_"...)
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, rng.Float64(), 'f', 6, 64)
+		buf = append(buf, '\n')
+	}
+	path := filepath.Join(b.TempDir(), name)
+	if err := os.WriteFile(path, buf, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func BenchmarkReadFile_1M(b *testing.B) {
+	path := writeBenchCSV(b, "sub.csv", benchRows, false)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadFile(path, ReadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadFile_1MWithFloats(b *testing.B) {
+	path := writeBenchCSV(b, "sub.csv", benchRows, false)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		t, err := ReadFile(path, ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := t.Floats("target"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadFile_1MQuoted(b *testing.B) {
+	n := benchRows
+	buf := make([]byte, 0, n*32)
+	buf = append(buf, "\"id\",\"target\"\n"...)
+	for i := range n {
+		buf = fmt.Appendf(buf, "\"id_%d\",%d.5\n", i, i%1000)
+	}
+	path := filepath.Join(b.TempDir(), "quoted.csv")
+	if err := os.WriteFile(path, buf, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadFile(path, ReadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchAlign(b *testing.B, shuffled bool) {
+	answers, err := ReadFile(writeBenchCSV(b, "answers.csv", benchRows, false), ReadOptions{ErrorType: core.TypeGroundTruth})
+	if err != nil {
+		b.Fatal(err)
+	}
+	submission, err := ReadFile(writeBenchCSV(b, "submission.csv", benchRows, shuffled), ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := PairOptions{IDColumn: "id", Columns: []string{"target"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := Align(answers, submission, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if a.InOrder() == shuffled {
+			b.Fatalf("InOrder = %v", a.InOrder())
+		}
+	}
+}
+
+func BenchmarkAlign_1MInOrder(b *testing.B)  { benchAlign(b, false) }
+func BenchmarkAlign_1MShuffled(b *testing.B) { benchAlign(b, true) }
+
+// BenchmarkLoadPair_1MShuffled is what a metric pays end to end: read both files, align, and parse
+// both value columns into answers order.
+func BenchmarkLoadPair_1MShuffled(b *testing.B) {
+	answersPath := writeBenchCSV(b, "answers.csv", benchRows, false)
+	submissionPath := writeBenchCSV(b, "submission.csv", benchRows, true)
+	st, _ := os.Stat(submissionPath)
+	b.SetBytes(2 * st.Size())
+	opts := PairOptions{IDColumn: "id", Columns: []string{"target"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := LoadPair(answersPath, submissionPath, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.AnswerFloats("target"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.SubmissionFloats("target"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
