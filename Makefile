@@ -6,9 +6,22 @@ PLUGIN_DIRS := $(patsubst %/main.go,%,$(PLUGINS))
 PROTOC_GEN_GO_VERSION      := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 
-.PHONY: all build plugins test test-short bench proto lint clean
+# Debian packages the tests and benchmarks use: scikit-learn and friends compute reference scores,
+# through /usr/bin/python3 (the python3 on PATH may be another interpreter).
+APT_PACKAGES := python3-sklearn python3-pandas python3-numpy python3-scipy
+
+.PHONY: all deps build plugins test bench proto lint clean
 
 all: build
+
+## deps: install the Debian packages above when missing (needs root or sudo)
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 ## build: the host CLI at bin/dojo and every plugin binary under bin/plugins
 build: plugins
@@ -19,12 +32,12 @@ plugins:
 	$(GO) build -o $(BIN)/plugins/ $(addprefix ./,$(PLUGIN_DIRS))
 
 ## test: every test, with the race detector
-test: build
+test: deps build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## bench: benchmarks and the comparison report against Python references
-bench: build
+bench: deps build
 	$(GO) run ./internal/benchreport -bin $(BIN)
 
 ## proto: regenerate the committed protobuf code (needs protoc)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
@@ -151,7 +152,7 @@ func (b *Binary) clientConfig() *plugin.ClientConfig {
 		HandshakeConfig:  pluginapi.Handshake,
 		VersionedPlugins: pluginapi.VersionedClientPlugins(),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Logger:           b.cat.log,
+		Logger:           pluginLogger(b.cat.log),
 		StartTimeout:     opts.StartTimeout,
 		SkipHostEnv:      true,
 		GRPCDialOptions: []grpc.DialOption{
@@ -180,3 +181,24 @@ func (b *Binary) clientConfig() *plugin.ClientConfig {
 	}
 	return cfg
 }
+
+// pluginLogger is the logger go-plugin gets: it re-emits the plugin's own log lines and logs the
+// process lifecycle. Info lines from that path ("plugin started", "plugin process exited", a plugin's
+// own chatter) are demoted to debug so a routine start and stop does not clutter a command's output;
+// warnings and errors pass unchanged.
+func pluginLogger(l hclog.Logger) hclog.Logger { return quietInfo{l} }
+
+type quietInfo struct{ hclog.Logger }
+
+func (q quietInfo) Info(msg string, args ...any) { q.Logger.Debug(msg, args...) }
+
+func (q quietInfo) Log(level hclog.Level, msg string, args ...any) {
+	if level == hclog.Info {
+		level = hclog.Debug
+	}
+	q.Logger.Log(level, msg, args...)
+}
+
+func (q quietInfo) Named(name string) hclog.Logger      { return quietInfo{q.Logger.Named(name)} }
+func (q quietInfo) ResetNamed(name string) hclog.Logger { return quietInfo{q.Logger.ResetNamed(name)} }
+func (q quietInfo) With(args ...any) hclog.Logger       { return quietInfo{q.Logger.With(args...)} }
