@@ -10,7 +10,7 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 # through /usr/bin/python3 (the python3 on PATH may be another interpreter).
 APT_PACKAGES := python3-sklearn python3-pandas python3-numpy python3-scipy
 
-.PHONY: all deps build plugins test bench proto lint clean
+.PHONY: all deps build plugins test bench demo proto lint clean
 
 all: build
 
@@ -35,6 +35,16 @@ plugins:
 test: deps build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## demo: score a real model on a real dataset through the metric plugins
+demo: deps build
+	@mkdir -p out/demo
+	/usr/bin/python3 docs/examples/score_demo.py out/demo
+	$(BIN)/dojo plugins list
+	$(BIN)/dojo score --metric roc_auc --answers out/demo/answers.csv --submission out/demo/submission.csv
+	$(BIN)/dojo score --metric log_loss --answers out/demo/answers.csv --submission out/demo/submission.csv
+	$(BIN)/dojo score --metric accuracy --answers out/demo/answers.csv --submission out/demo/labels.csv
+	$(BIN)/dojo score --metric f1 --answers out/demo/answers.csv --submission out/demo/labels.csv --json
 
 ## bench: benchmarks and the comparison report against Python references
 bench: deps build

@@ -134,3 +134,27 @@ func TestUsage_UnknownCommandAndMissingFlagsExitTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestPluginGuide_ExampleIsTestedAndScores keeps docs/plugins.md honest: the guide's plugin is the
+// tested file verbatim, and it scores through the CLI.
+func TestPluginGuide_ExampleIsTestedAndScores(t *testing.T) {
+	src, err := os.ReadFile("../../internal/testplugins/mape/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide, err := os.ReadFile("../../docs/plugins.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(guide), string(src)) {
+		t.Fatal("docs/plugins.md no longer shows internal/testplugins/mape/main.go verbatim")
+	}
+	dir := t.TempDir()
+	a, s := filepath.Join(dir, "a.csv"), filepath.Join(dir, "s.csv")
+	os.WriteFile(a, []byte("id,target\n1,100\n2,50\n"), 0o644)
+	os.WriteFile(s, []byte("id,target\n2,55\n1,90\n"), 0o644)
+	r := dojo(t, []string{"DOJO_PLUGIN_PATH=" + testPluginDir}, "score", "--metric", "mape", "--answers", a, "--submission", s, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"raw_score": 0.1`) {
+		t.Fatalf("%+v", r)
+	}
+}
