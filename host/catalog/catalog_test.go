@@ -308,7 +308,9 @@ func runTestHost() int {
 	}
 	var pids []string
 	for _, b := range c.Binaries() {
-		pids = append(pids, strconv.Itoa(b.Pid()))
+		if pid := b.Pid(); pid != 0 {
+			pids = append(pids, strconv.Itoa(pid))
+		}
 	}
 	fmt.Println(strings.Join(pids, " "))
 	select {} // wait to be killed
