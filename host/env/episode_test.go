@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	}
 	pluginDir = dir
 	build := exec.Command("go", "build", "-o", dir+"/",
-		"github.com/mledojo/dojo/plugins/metrics/...", "github.com/mledojo/dojo/internal/testplugins/...")
+		"github.com/mledojo/dojo/plugins/...", "github.com/mledojo/dojo/internal/testplugins/...")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building plugins:", err)
@@ -333,5 +333,35 @@ func TestResume_ContinuesAfterTheLastFinishedStep(t *testing.T) {
 	json.Unmarshal(b, &h)
 	if h["step_count"] != float64(3) || h["best_raw_score"] != 0.7 || !strings.Contains(h["best_code"].(string), "pandas") {
 		t.Fatalf("history.json %s", b)
+	}
+}
+
+func TestSubmitAction_ScoresTheFinalAnswerAndTerminates(t *testing.T) {
+	e := newEpisode(t, env.Config{Actions: []string{"submit", "files"}, Feedback: []string{"base"}})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(8)})
+	res := step(t, e, "submit", nil)
+	if !res.Terminated || res.Truncated || res.Observation.Submission == nil || res.Observation.Submission.RawScore != 0.8 {
+		t.Fatalf("submit: %+v", res)
+	}
+	if !strings.Contains(res.Observation.Feedback["base"], "The episode is over.") {
+		t.Fatalf("feedback %q", res.Observation.Feedback["base"])
+	}
+	if next := step(t, e, "files", core.Params{"op": "list"}); next.Observation.Error == nil || !next.Terminated {
+		t.Fatalf("step after submit: %+v", next.Observation)
+	}
+}
+
+func TestFilesAction_CannotReachOutsideTheWorkspace(t *testing.T) {
+	e := newEpisode(t, env.Config{Actions: []string{"files"}})
+	for _, p := range []string{"../private/answers.csv", "/etc/passwd", "../../.."} {
+		res := step(t, e, "files", core.Params{"op": "read", "path": p})
+		if res.Observation.Error == nil || res.Observation.Error.Type != core.TypeInvalidArgument {
+			t.Errorf("read %s: %+v", p, res.Observation)
+		}
+	}
+	// A symlink planted in the workspace that points out of it is refused too.
+	step(t, e, core.ActionExecuteCode, core.Params{"code": "import os; os.symlink('/etc', '/workspace/etc')"})
+	if res := step(t, e, "files", core.Params{"op": "read", "path": "etc/passwd"}); res.Observation.Error == nil {
+		t.Fatalf("read through a symlink: %+v", res.Observation.Info)
 	}
 }

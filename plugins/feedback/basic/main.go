@@ -1,4 +1,4 @@
-// Command standard is the feedback plugin with Dojo's two standard styles: `base`, text in sections
+// Command basic is the feedback plugin with Dojo's two standard styles: `base`, text in sections
 // like the original MLE-Dojo's feedback, and `structured`, the same content as JSON for programs.
 package main
 

@@ -1,4 +1,4 @@
-// Command standard is the action plugin with Dojo's standard custom actions: inspect_data, shell,
+// Command toolbox is the action plugin with Dojo's standard custom actions: inspect_data, shell,
 // files and submit. Each reaches the episode only through the host's services.
 package main
 
