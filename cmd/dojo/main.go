@@ -29,6 +29,7 @@ var commands = []command{
 	{"plugins", "list or describe plugins: plugins list [--json] | plugins describe NAME", runPlugins},
 	{"score", "score a submission with a metric plugin", runScore},
 	{"config", "show the effective configuration: config show", runConfig},
+	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
 }
 
 func main() {

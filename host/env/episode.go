@@ -163,6 +163,9 @@ func (e *Episode) Reset(ctx context.Context, opts ResetOptions) (core.Observatio
 	if err := e.rec.append(Event{Type: "reset", Time: time.Now().UTC(), Seed: &seed}); err != nil {
 		return core.Observation{}, nil, err
 	}
+	if err := writeFileSync(filepath.Join(e.cfg.Dir, taskFile), []byte(e.taskText())); err != nil {
+		return core.Observation{}, nil, err
+	}
 	obs := e.observe(core.ActionReset)
 	obs.Info = map[string]any{"task": e.taskText()}
 	return obs, e.info(), nil

@@ -21,6 +21,7 @@ const (
 	episodeFile  = "episode.json"
 	stepsDir     = "steps"
 	workspaceDir = "workspace"
+	taskFile     = "task.txt" // the task statement, for exports
 )
 
 // Event is one line of events.jsonl: a reset or a finished step, written (and fsynced) before the
