@@ -45,7 +45,7 @@ func (s *tasksServer) List(ctx context.Context, req *pb.ListTasksRequest) (*pb.L
 	}
 	out := &pb.ListTasksResponse{}
 	for _, t := range tasks {
-		out.Tasks = append(out.Tasks, &pb.TaskSummary{Id: t.ID, Title: t.Title, Domain: t.Domain, Prepared: t.Prepared, Metric: t.Metric})
+		out.Tasks = append(out.Tasks, &pb.TaskSummary{Id: t.ID, Title: t.Title, Domain: t.Domain, Prepared: t.Prepared, Metric: t.Metric, Labels: t.Labels})
 	}
 	return out, nil
 }
@@ -118,7 +118,7 @@ func (t *tasksComponent) List(ctx context.Context, req ListTasksRequest) ([]Task
 	}
 	out := make([]TaskSummary, 0, len(resp.Tasks))
 	for _, x := range resp.Tasks {
-		out = append(out, TaskSummary{ID: x.Id, Title: x.Title, Domain: x.Domain, Metric: x.Metric, Prepared: x.Prepared})
+		out = append(out, TaskSummary{ID: x.Id, Title: x.Title, Domain: x.Domain, Metric: x.Metric, Prepared: x.Prepared, Labels: x.Labels})
 	}
 	return out, nil
 }

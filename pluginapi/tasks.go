@@ -28,6 +28,8 @@ type TaskSummary struct {
 	Domain   string
 	Metric   string
 	Prepared bool
+	// Labels carry what listings filter on (split, eval_group, task_type, direction, source).
+	Labels map[string]string
 }
 
 // LoadTaskRequest loads competition ID from Root.

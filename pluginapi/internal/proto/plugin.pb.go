@@ -1411,12 +1411,14 @@ func (x *ListTasksRequest) GetParams() *structpb.Struct {
 }
 
 type TaskSummary struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Title         string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
-	Domain        string                 `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`
-	Prepared      bool                   `protobuf:"varint,4,opt,name=prepared,proto3" json:"prepared,omitempty"`
-	Metric        string                 `protobuf:"bytes,5,opt,name=metric,proto3" json:"metric,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Id       string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Title    string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	Domain   string                 `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`
+	Prepared bool                   `protobuf:"varint,4,opt,name=prepared,proto3" json:"prepared,omitempty"`
+	Metric   string                 `protobuf:"bytes,5,opt,name=metric,proto3" json:"metric,omitempty"`
+	// labels carry what listings filter on: split, eval_group, task_type, direction, source.
+	Labels        map[string]string `protobuf:"bytes,6,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1484,6 +1486,13 @@ func (x *TaskSummary) GetMetric() string {
 		return x.Metric
 	}
 	return ""
+}
+
+func (x *TaskSummary) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
 }
 
 type ListTasksResponse struct {
@@ -1873,13 +1882,17 @@ const file_plugin_proto_rawDesc = "" +
 	"\x10ListTasksRequest\x12\x1c\n" +
 	"\tcomponent\x18\x01 \x01(\tR\tcomponent\x12\x12\n" +
 	"\x04root\x18\x02 \x01(\tR\x04root\x12/\n" +
-	"\x06params\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x06params\"\x7f\n" +
+	"\x06params\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x06params\"\xfb\x01\n" +
 	"\vTaskSummary\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x16\n" +
 	"\x06domain\x18\x03 \x01(\tR\x06domain\x12\x1a\n" +
 	"\bprepared\x18\x04 \x01(\bR\bprepared\x12\x16\n" +
-	"\x06metric\x18\x05 \x01(\tR\x06metric\"F\n" +
+	"\x06metric\x18\x05 \x01(\tR\x06metric\x12?\n" +
+	"\x06labels\x18\x06 \x03(\v2'.dojo.plugin.v1.TaskSummary.LabelsEntryR\x06labels\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"F\n" +
 	"\x11ListTasksResponse\x121\n" +
 	"\x05tasks\x18\x01 \x03(\v2\x1b.dojo.plugin.v1.TaskSummaryR\x05tasks\"S\n" +
 	"\x0fLoadTaskRequest\x12\x1c\n" +
@@ -1931,7 +1944,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 	return file_plugin_proto_rawDescData
 }
 
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_plugin_proto_goTypes = []any{
 	(*Empty)(nil),                  // 0: dojo.plugin.v1.Empty
 	(*Error)(nil),                  // 1: dojo.plugin.v1.Error
@@ -1964,52 +1977,54 @@ var file_plugin_proto_goTypes = []any{
 	(*PrepareTaskResponse)(nil),    // 28: dojo.plugin.v1.PrepareTaskResponse
 	nil,                            // 29: dojo.plugin.v1.ComponentInfo.MetadataEntry
 	nil,                            // 30: dojo.plugin.v1.ScoreResponse.ExtrasEntry
-	(*structpb.Struct)(nil),        // 31: google.protobuf.Struct
+	nil,                            // 31: dojo.plugin.v1.TaskSummary.LabelsEntry
+	(*structpb.Struct)(nil),        // 32: google.protobuf.Struct
 }
 var file_plugin_proto_depIdxs = []int32{
 	29, // 0: dojo.plugin.v1.ComponentInfo.metadata:type_name -> dojo.plugin.v1.ComponentInfo.MetadataEntry
 	2,  // 1: dojo.plugin.v1.InfoResponse.components:type_name -> dojo.plugin.v1.ComponentInfo
-	31, // 2: dojo.plugin.v1.ScoreRequest.params:type_name -> google.protobuf.Struct
+	32, // 2: dojo.plugin.v1.ScoreRequest.params:type_name -> google.protobuf.Struct
 	30, // 3: dojo.plugin.v1.ScoreResponse.extras:type_name -> dojo.plugin.v1.ScoreResponse.ExtrasEntry
-	31, // 4: dojo.plugin.v1.InvokeRequest.params:type_name -> google.protobuf.Struct
-	31, // 5: dojo.plugin.v1.InvokeResponse.data:type_name -> google.protobuf.Struct
+	32, // 4: dojo.plugin.v1.InvokeRequest.params:type_name -> google.protobuf.Struct
+	32, // 5: dojo.plugin.v1.InvokeResponse.data:type_name -> google.protobuf.Struct
 	18, // 6: dojo.plugin.v1.ListFilesResponse.entries:type_name -> dojo.plugin.v1.FileEntry
-	31, // 7: dojo.plugin.v1.ListTasksRequest.params:type_name -> google.protobuf.Struct
-	23, // 8: dojo.plugin.v1.ListTasksResponse.tasks:type_name -> dojo.plugin.v1.TaskSummary
-	31, // 9: dojo.plugin.v1.PrepareTaskRequest.params:type_name -> google.protobuf.Struct
-	0,  // 10: dojo.plugin.v1.Base.Info:input_type -> dojo.plugin.v1.Empty
-	4,  // 11: dojo.plugin.v1.Base.Configure:input_type -> dojo.plugin.v1.ConfigureRequest
-	5,  // 12: dojo.plugin.v1.Metric.Validate:input_type -> dojo.plugin.v1.ScoreRequest
-	5,  // 13: dojo.plugin.v1.Metric.Score:input_type -> dojo.plugin.v1.ScoreRequest
-	8,  // 14: dojo.plugin.v1.Action.Describe:input_type -> dojo.plugin.v1.DescribeActionRequest
-	10, // 15: dojo.plugin.v1.Action.Invoke:input_type -> dojo.plugin.v1.InvokeRequest
-	12, // 16: dojo.plugin.v1.HostServices.Exec:input_type -> dojo.plugin.v1.ExecRequest
-	14, // 17: dojo.plugin.v1.HostServices.ReadFile:input_type -> dojo.plugin.v1.ReadFileRequest
-	16, // 18: dojo.plugin.v1.HostServices.WriteFile:input_type -> dojo.plugin.v1.WriteFileRequest
-	17, // 19: dojo.plugin.v1.HostServices.ListFiles:input_type -> dojo.plugin.v1.ListFilesRequest
-	20, // 20: dojo.plugin.v1.Feedback.Render:input_type -> dojo.plugin.v1.RenderRequest
-	22, // 21: dojo.plugin.v1.TaskLoader.List:input_type -> dojo.plugin.v1.ListTasksRequest
-	25, // 22: dojo.plugin.v1.TaskLoader.Load:input_type -> dojo.plugin.v1.LoadTaskRequest
-	27, // 23: dojo.plugin.v1.TaskLoader.Prepare:input_type -> dojo.plugin.v1.PrepareTaskRequest
-	3,  // 24: dojo.plugin.v1.Base.Info:output_type -> dojo.plugin.v1.InfoResponse
-	0,  // 25: dojo.plugin.v1.Base.Configure:output_type -> dojo.plugin.v1.Empty
-	6,  // 26: dojo.plugin.v1.Metric.Validate:output_type -> dojo.plugin.v1.ValidateResponse
-	7,  // 27: dojo.plugin.v1.Metric.Score:output_type -> dojo.plugin.v1.ScoreResponse
-	9,  // 28: dojo.plugin.v1.Action.Describe:output_type -> dojo.plugin.v1.DescribeActionResponse
-	11, // 29: dojo.plugin.v1.Action.Invoke:output_type -> dojo.plugin.v1.InvokeResponse
-	13, // 30: dojo.plugin.v1.HostServices.Exec:output_type -> dojo.plugin.v1.ExecResponse
-	15, // 31: dojo.plugin.v1.HostServices.ReadFile:output_type -> dojo.plugin.v1.ReadFileResponse
-	0,  // 32: dojo.plugin.v1.HostServices.WriteFile:output_type -> dojo.plugin.v1.Empty
-	19, // 33: dojo.plugin.v1.HostServices.ListFiles:output_type -> dojo.plugin.v1.ListFilesResponse
-	21, // 34: dojo.plugin.v1.Feedback.Render:output_type -> dojo.plugin.v1.RenderResponse
-	24, // 35: dojo.plugin.v1.TaskLoader.List:output_type -> dojo.plugin.v1.ListTasksResponse
-	26, // 36: dojo.plugin.v1.TaskLoader.Load:output_type -> dojo.plugin.v1.LoadTaskResponse
-	28, // 37: dojo.plugin.v1.TaskLoader.Prepare:output_type -> dojo.plugin.v1.PrepareTaskResponse
-	24, // [24:38] is the sub-list for method output_type
-	10, // [10:24] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	32, // 7: dojo.plugin.v1.ListTasksRequest.params:type_name -> google.protobuf.Struct
+	31, // 8: dojo.plugin.v1.TaskSummary.labels:type_name -> dojo.plugin.v1.TaskSummary.LabelsEntry
+	23, // 9: dojo.plugin.v1.ListTasksResponse.tasks:type_name -> dojo.plugin.v1.TaskSummary
+	32, // 10: dojo.plugin.v1.PrepareTaskRequest.params:type_name -> google.protobuf.Struct
+	0,  // 11: dojo.plugin.v1.Base.Info:input_type -> dojo.plugin.v1.Empty
+	4,  // 12: dojo.plugin.v1.Base.Configure:input_type -> dojo.plugin.v1.ConfigureRequest
+	5,  // 13: dojo.plugin.v1.Metric.Validate:input_type -> dojo.plugin.v1.ScoreRequest
+	5,  // 14: dojo.plugin.v1.Metric.Score:input_type -> dojo.plugin.v1.ScoreRequest
+	8,  // 15: dojo.plugin.v1.Action.Describe:input_type -> dojo.plugin.v1.DescribeActionRequest
+	10, // 16: dojo.plugin.v1.Action.Invoke:input_type -> dojo.plugin.v1.InvokeRequest
+	12, // 17: dojo.plugin.v1.HostServices.Exec:input_type -> dojo.plugin.v1.ExecRequest
+	14, // 18: dojo.plugin.v1.HostServices.ReadFile:input_type -> dojo.plugin.v1.ReadFileRequest
+	16, // 19: dojo.plugin.v1.HostServices.WriteFile:input_type -> dojo.plugin.v1.WriteFileRequest
+	17, // 20: dojo.plugin.v1.HostServices.ListFiles:input_type -> dojo.plugin.v1.ListFilesRequest
+	20, // 21: dojo.plugin.v1.Feedback.Render:input_type -> dojo.plugin.v1.RenderRequest
+	22, // 22: dojo.plugin.v1.TaskLoader.List:input_type -> dojo.plugin.v1.ListTasksRequest
+	25, // 23: dojo.plugin.v1.TaskLoader.Load:input_type -> dojo.plugin.v1.LoadTaskRequest
+	27, // 24: dojo.plugin.v1.TaskLoader.Prepare:input_type -> dojo.plugin.v1.PrepareTaskRequest
+	3,  // 25: dojo.plugin.v1.Base.Info:output_type -> dojo.plugin.v1.InfoResponse
+	0,  // 26: dojo.plugin.v1.Base.Configure:output_type -> dojo.plugin.v1.Empty
+	6,  // 27: dojo.plugin.v1.Metric.Validate:output_type -> dojo.plugin.v1.ValidateResponse
+	7,  // 28: dojo.plugin.v1.Metric.Score:output_type -> dojo.plugin.v1.ScoreResponse
+	9,  // 29: dojo.plugin.v1.Action.Describe:output_type -> dojo.plugin.v1.DescribeActionResponse
+	11, // 30: dojo.plugin.v1.Action.Invoke:output_type -> dojo.plugin.v1.InvokeResponse
+	13, // 31: dojo.plugin.v1.HostServices.Exec:output_type -> dojo.plugin.v1.ExecResponse
+	15, // 32: dojo.plugin.v1.HostServices.ReadFile:output_type -> dojo.plugin.v1.ReadFileResponse
+	0,  // 33: dojo.plugin.v1.HostServices.WriteFile:output_type -> dojo.plugin.v1.Empty
+	19, // 34: dojo.plugin.v1.HostServices.ListFiles:output_type -> dojo.plugin.v1.ListFilesResponse
+	21, // 35: dojo.plugin.v1.Feedback.Render:output_type -> dojo.plugin.v1.RenderResponse
+	24, // 36: dojo.plugin.v1.TaskLoader.List:output_type -> dojo.plugin.v1.ListTasksResponse
+	26, // 37: dojo.plugin.v1.TaskLoader.Load:output_type -> dojo.plugin.v1.LoadTaskResponse
+	28, // 38: dojo.plugin.v1.TaskLoader.Prepare:output_type -> dojo.plugin.v1.PrepareTaskResponse
+	25, // [25:39] is the sub-list for method output_type
+	11, // [11:25] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -2023,7 +2038,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   31,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   6,
 		},
