@@ -12,6 +12,8 @@ import (
 type Config struct {
 	Log     Log     `koanf:"log"`
 	Plugins Plugins `koanf:"plugins"`
+	Sandbox Sandbox `koanf:"sandbox"`
+	Episode Episode `koanf:"episode"`
 	// DataDir holds downloaded competitions and other long-lived data. Empty means
 	// $XDG_DATA_HOME/dojo, else ~/.local/share/dojo; Load resolves it.
 	DataDir string `koanf:"data_dir" default:"" help:"where competitions and other long-lived data live (empty: $XDG_DATA_HOME/dojo or ~/.local/share/dojo)"`
@@ -36,6 +38,24 @@ type Plugins struct {
 	StartTimeout time.Duration `koanf:"start_timeout" default:"10s" check:"positive" help:"how long a plugin may take to start and complete the handshake"`
 	// MaxMessageBytes caps one gRPC message between host and plugin, in each direction.
 	MaxMessageBytes int `koanf:"max_message_bytes" default:"67108864" check:"positive" help:"largest gRPC message between host and plugin, in bytes"`
+}
+
+// Sandbox configures where agent code runs and its limits.
+type Sandbox struct {
+	Backend     string        `koanf:"backend" default:"local" oneof:"local|docker" help:"where agent code runs: local (namespaces, Landlock, cgroups; no daemon) or docker"`
+	ExecMode    string        `koanf:"exec_mode" default:"fresh" oneof:"fresh|session" help:"fresh: a new interpreter per execution; session: one persistent interpreter per episode"`
+	Timeout     time.Duration `koanf:"timeout" default:"10m" check:"positive" help:"wall time of one execution of agent code"`
+	MemoryBytes int64         `koanf:"memory_bytes" default:"8589934592" check:"positive" help:"memory limit of everything the agent's code starts, in bytes"`
+	Insecure    bool          `koanf:"insecure" default:"false" help:"run the local backend without isolation (reported in every observation); for machines without the kernel features"`
+	DockerImage string        `koanf:"docker_image" default:"" help:"runtime image of the docker backend (empty: the one make image builds)"`
+}
+
+// Episode configures episodes' budgets and rewards.
+type Episode struct {
+	MaxSteps  int           `koanf:"max_steps" default:"50" check:"positive" help:"steps before an episode is truncated"`
+	MaxTime   time.Duration `koanf:"max_time" default:"2h" check:"positive" help:"wall time before an episode is truncated"`
+	ScoreMode string        `koanf:"score_mode" default:"position" oneof:"position|raw" help:"reward: position (mean HumanRank) or raw (the metric's value)"`
+	Feedback  []string      `koanf:"feedback" default:"base" help:"feedback styles rendered for each step"`
 }
 
 // Defaults returns the configuration before any file, environment variable or flag is applied.

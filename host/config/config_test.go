@@ -20,6 +20,8 @@ func TestDefaults_AreTheDocumentedValuesAndValid(t *testing.T) {
 			StartTimeout:    10 * time.Second,
 			MaxMessageBytes: 64 << 20,
 		},
+		Sandbox: Sandbox{Backend: "local", ExecMode: "fresh", Timeout: 10 * time.Minute, MemoryBytes: 8 << 30},
+		Episode: Episode{MaxSteps: 50, MaxTime: 2 * time.Hour, ScoreMode: "position", Feedback: []string{"base"}},
 		DataDir: "",
 		RunsDir: "./runs",
 	}
@@ -47,6 +49,8 @@ func TestKeys_ListEveryLeafInDeclarationOrder(t *testing.T) {
 	want := []string{
 		"log.level", "log.format",
 		"plugins.dirs", "plugins.pins", "plugins.start_timeout", "plugins.max_message_bytes",
+		"sandbox.backend", "sandbox.exec_mode", "sandbox.timeout", "sandbox.memory_bytes", "sandbox.insecure", "sandbox.docker_image",
+		"episode.max_steps", "episode.max_time", "episode.score_mode", "episode.feedback",
 		"data_dir", "runs_dir",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
