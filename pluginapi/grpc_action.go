@@ -94,7 +94,7 @@ var _ Action = (*actionComponent)(nil)
 func (c *actionComponent) Describe(ctx context.Context) (ActionSpec, error) {
 	resp, err := c.a.c.Describe(ctx, &pb.DescribeActionRequest{Component: c.name})
 	if err != nil {
-		return ActionSpec{}, fromStatus(err, "action "+c.name+" describe")
+		return ActionSpec{}, fromStatus(ctx, err, "action "+c.name+" describe")
 	}
 	return ActionSpec{Name: resp.Name, Description: resp.Description, ParamsSchema: json.RawMessage(resp.ParamsSchemaJson)}, nil
 }
@@ -111,9 +111,10 @@ func (c *actionComponent) Invoke(ctx context.Context, req InvokeRequest) (Invoke
 		host = NoHostServices{}
 	}
 	var (
-		mu     sync.Mutex
-		server *grpc.Server
-		done   = make(chan struct{})
+		mu       sync.Mutex
+		server   *grpc.Server
+		finished bool
+		done     = make(chan struct{})
 	)
 	id := c.a.broker.NextId()
 	go func() {
@@ -123,21 +124,30 @@ func (c *actionComponent) Invoke(ctx context.Context, req InvokeRequest) (Invoke
 			pb.RegisterHostServicesServer(s, &hostServicesServer{impl: host})
 			mu.Lock()
 			server = s
+			if finished {
+				// The invocation ended before the server existed (the action never called back):
+				// a stopped server's Serve returns at once instead of serving forever.
+				s.Stop()
+			}
 			mu.Unlock()
 			return s
 		})
 	}()
 	defer func() {
 		mu.Lock()
+		finished = true
 		s := server
 		mu.Unlock()
 		if s != nil {
 			s.Stop()
 		}
+		// Accept does not block on the plugin, so this returns promptly and the call leaves no
+		// listener or goroutine behind.
+		<-done
 	}()
 	resp, err := c.a.c.Invoke(ctx, &pb.InvokeRequest{Component: c.name, EpisodeId: req.EpisodeID, Params: params, HostServices: id})
 	if err != nil {
-		return InvokeResponse{}, fromStatus(err, "action "+c.name)
+		return InvokeResponse{}, fromStatus(ctx, err, "action "+c.name)
 	}
 	return InvokeResponse{Output: resp.Output, Data: structToMap(resp.Data), Terminal: resp.Terminal, SubmissionPath: resp.SubmissionPath}, nil
 }

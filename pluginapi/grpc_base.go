@@ -65,7 +65,7 @@ func (s *baseServer) Info(context.Context, *pb.Empty) (*pb.InfoResponse, error) 
 func (s *baseServer) Configure(ctx context.Context, req *pb.ConfigureRequest) (*pb.Empty, error) {
 	impl := s.c.lookup(Kind(req.Kind), req.Component)
 	if impl == nil {
-		return nil, notFound(Kind(req.Kind), req.Component, nil)
+		return nil, notFound(Kind(req.Kind), req.Component, s.c.names(Kind(req.Kind)))
 	}
 	c, ok := impl.(Configurable)
 	if !ok {
@@ -93,7 +93,7 @@ var _ Base = (*baseClient)(nil)
 func (b *baseClient) Info(ctx context.Context) (Description, error) {
 	resp, err := b.c.Info(ctx, &pb.Empty{})
 	if err != nil {
-		return Description{}, fromStatus(err, "plugin info")
+		return Description{}, fromStatus(ctx, err, "plugin info")
 	}
 	d := Description{PluginVersion: resp.PluginVersion, SDKVersion: resp.SdkVersion, Protocol: ProtocolVersion}
 	for _, c := range resp.Components {
@@ -110,5 +110,5 @@ func (b *baseClient) Configure(ctx context.Context, req ConfigureRequest) error 
 		Kind: string(req.Kind), Component: req.Component, ApiVersion: uint32(req.APIVersion),
 		ConfigJson: string(req.Config),
 	})
-	return fromStatus(err, "configure "+req.Component)
+	return fromStatus(ctx, err, "configure "+req.Component)
 }

@@ -78,7 +78,7 @@ func (f *feedbackComponent) Render(ctx context.Context, req RenderRequest) (Rend
 	}
 	resp, err := f.c.Render(ctx, &pb.RenderRequest{Component: f.name, StepJson: step})
 	if err != nil {
-		return RenderResponse{}, fromStatus(err, "feedback "+f.name)
+		return RenderResponse{}, fromStatus(ctx, err, "feedback "+f.name)
 	}
 	out := RenderResponse{Text: resp.Text}
 	if len(resp.DataJson) > 0 {

@@ -75,7 +75,7 @@ var _ HostServices = (*hostServicesClient)(nil)
 func (h *hostServicesClient) Exec(ctx context.Context, req ExecRequest) (ExecResponse, error) {
 	resp, err := h.c.Exec(ctx, &pb.ExecRequest{Argv: req.Argv, Code: req.Code, TimeoutMs: req.Timeout.Milliseconds()})
 	if err != nil {
-		return ExecResponse{}, fromStatus(err, "host exec")
+		return ExecResponse{}, fromStatus(ctx, err, "host exec")
 	}
 	return ExecResponse{
 		ExitCode: int(resp.ExitCode), Stdout: resp.Stdout, Stderr: resp.Stderr,
@@ -86,20 +86,20 @@ func (h *hostServicesClient) Exec(ctx context.Context, req ExecRequest) (ExecRes
 func (h *hostServicesClient) ReadFile(ctx context.Context, req ReadFileRequest) (ReadFileResponse, error) {
 	resp, err := h.c.ReadFile(ctx, &pb.ReadFileRequest{Root: req.Root, Path: req.Path, MaxBytes: req.MaxBytes})
 	if err != nil {
-		return ReadFileResponse{}, fromStatus(err, "host read_file")
+		return ReadFileResponse{}, fromStatus(ctx, err, "host read_file")
 	}
 	return ReadFileResponse{Data: resp.Data, Truncated: resp.Truncated, Size: resp.Size}, nil
 }
 
 func (h *hostServicesClient) WriteFile(ctx context.Context, req WriteFileRequest) error {
 	_, err := h.c.WriteFile(ctx, &pb.WriteFileRequest{Path: req.Path, Data: req.Data})
-	return fromStatus(err, "host write_file")
+	return fromStatus(ctx, err, "host write_file")
 }
 
 func (h *hostServicesClient) ListFiles(ctx context.Context, req ListFilesRequest) ([]FileEntry, error) {
 	resp, err := h.c.ListFiles(ctx, &pb.ListFilesRequest{Root: req.Root, Path: req.Path, Recursive: req.Recursive})
 	if err != nil {
-		return nil, fromStatus(err, "host list_files")
+		return nil, fromStatus(ctx, err, "host list_files")
 	}
 	out := make([]FileEntry, 0, len(resp.Entries))
 	for _, e := range resp.Entries {

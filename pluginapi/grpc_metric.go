@@ -95,7 +95,7 @@ func (m *metricComponent) Validate(ctx context.Context, req ScoreRequest) (Valid
 	}
 	resp, err := m.c.Validate(ctx, p)
 	if err != nil {
-		return ValidateResponse{}, fromStatus(err, "metric "+m.name+" validate")
+		return ValidateResponse{}, fromStatus(ctx, err, "metric "+m.name+" validate")
 	}
 	return ValidateResponse{Rows: resp.Rows, Warnings: resp.Warnings}, nil
 }
@@ -107,7 +107,7 @@ func (m *metricComponent) Score(ctx context.Context, req ScoreRequest) (ScoreRes
 	}
 	resp, err := m.c.Score(ctx, p)
 	if err != nil {
-		return ScoreResponse{}, fromStatus(err, "metric "+m.name+" score")
+		return ScoreResponse{}, fromStatus(ctx, err, "metric "+m.name+" score")
 	}
 	return ScoreResponse{Score: resp.Score, Rows: resp.Rows, Extras: resp.Extras}, nil
 }

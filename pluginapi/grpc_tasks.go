@@ -114,7 +114,7 @@ func (t *tasksComponent) List(ctx context.Context, req ListTasksRequest) ([]Task
 	}
 	resp, err := t.c.List(ctx, &pb.ListTasksRequest{Component: t.name, Root: req.Root, Params: params})
 	if err != nil {
-		return nil, fromStatus(err, "task loader "+t.name+" list")
+		return nil, fromStatus(ctx, err, "task loader "+t.name+" list")
 	}
 	out := make([]TaskSummary, 0, len(resp.Tasks))
 	for _, x := range resp.Tasks {
@@ -126,7 +126,7 @@ func (t *tasksComponent) List(ctx context.Context, req ListTasksRequest) ([]Task
 func (t *tasksComponent) Load(ctx context.Context, req LoadTaskRequest) (core.Competition, error) {
 	resp, err := t.c.Load(ctx, &pb.LoadTaskRequest{Component: t.name, Root: req.Root, Id: req.ID})
 	if err != nil {
-		return core.Competition{}, fromStatus(err, "task loader "+t.name+" load")
+		return core.Competition{}, fromStatus(ctx, err, "task loader "+t.name+" load")
 	}
 	return decodeCompetition(t.name, resp.CompetitionJson)
 }
@@ -138,7 +138,7 @@ func (t *tasksComponent) Prepare(ctx context.Context, req PrepareTaskRequest) (P
 	}
 	resp, err := t.c.Prepare(ctx, &pb.PrepareTaskRequest{Component: t.name, Id: req.ID, RawDir: req.RawDir, DataDir: req.DataDir, Params: params})
 	if err != nil {
-		return PrepareTaskResponse{}, fromStatus(err, "task loader "+t.name+" prepare")
+		return PrepareTaskResponse{}, fromStatus(ctx, err, "task loader "+t.name+" prepare")
 	}
 	comp, err := decodeCompetition(t.name, resp.CompetitionJson)
 	if err != nil {

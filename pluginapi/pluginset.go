@@ -35,6 +35,21 @@ func (c *Components) lookup(kind Kind, name string) any {
 	return nil
 }
 
+// names lists the components of kind, for not-found errors.
+func (c *Components) names(kind Kind) []string {
+	switch kind {
+	case KindMetric:
+		return names(c.Metrics)
+	case KindAction:
+		return names(c.Actions)
+	case KindFeedback:
+		return names(c.Feedback)
+	case KindTaskLoader:
+		return names(c.TaskLoaders)
+	}
+	return nil
+}
+
 // basePluginName is the go-plugin name of the Base service; the kinds use their Kind string.
 const basePluginName = "base"
 

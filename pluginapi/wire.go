@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -33,18 +35,27 @@ func toStatus(err error) error {
 	case core.TypeInternal:
 		code = codes.Internal
 	}
-	st := status.New(code, ce.Error())
+	// Protobuf strings must be UTF-8, and messages often quote a submission's bytes: without this the
+	// details would not marshal and the error would lose its type.
+	causes := make([]string, len(ce.Causes))
+	for i, c := range ce.Causes {
+		causes[i] = validUTF8(c)
+	}
+	st := status.New(code, validUTF8(ce.Error()))
 	if withDetails, derr := st.WithDetails(&pb.Error{
-		Type: string(ce.Type), Message: ce.Message, Details: ce.Details, Causes: ce.Causes,
+		Type: validUTF8(string(ce.Type)), Message: validUTF8(ce.Message), Details: validUTF8(ce.Details), Causes: causes,
 	}); derr == nil {
 		st = withDetails
 	}
 	return st.Err()
 }
 
+func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
 // fromStatus turns an RPC error back into a *core.Error. Errors without Dojo details are transport
-// failures: Unavailable and a cancelled stream mean the plugin process went away.
-func fromStatus(err error, what string) error {
+// failures: Unavailable and a cancelled stream mean the plugin process went away, unless the caller's
+// own context ended (gRPC's status errors do not wrap the context's error, so ctx is asked).
+func fromStatus(ctx context.Context, err error, what string) error {
 	if err == nil {
 		return nil
 	}
@@ -56,6 +67,9 @@ func fromStatus(err error, what string) error {
 		if e, ok := d.(*pb.Error); ok {
 			return &core.Error{Type: core.ErrorType(e.Type), Message: e.Message, Details: e.Details, Causes: e.Causes}
 		}
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return core.Errorf(core.TypeInternal, "%s: %w", what, cerr)
 	}
 	switch st.Code() {
 	case codes.Unavailable, codes.Canceled:
@@ -134,6 +148,7 @@ func names[T any](m map[string]T) []string {
 	for k := range m {
 		out = append(out, k)
 	}
+	slices.Sort(out)
 	return out
 }
 

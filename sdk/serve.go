@@ -68,7 +68,11 @@ func run(cfg Config, args []string) int {
 		}
 		return 0
 	case "version":
-		fmt.Printf("%s (sdk %s, protocol %d)\n", cfg.Version, Version, pluginapi.ProtocolVersion)
+		v := cfg.Version
+		if v == "" {
+			v = "unversioned"
+		}
+		fmt.Printf("%s (sdk %s, protocol %d)\n", v, Version, pluginapi.ProtocolVersion)
 		return 0
 	case "debug":
 		return serveDebug(cfg, comps)
@@ -76,6 +80,12 @@ func run(cfg Config, args []string) int {
 	default:
 		fmt.Fprintf(os.Stderr, "unknown argument %q: a Dojo plugin is started by the host; run it with `describe` to see what it serves\n", mode)
 		return 2
+	}
+	// go-plugin checks the cookie too, but its message names no way forward.
+	if os.Getenv(pluginapi.Handshake.MagicCookieKey) != pluginapi.Handshake.MagicCookieValue {
+		name := filepath.Base(os.Args[0])
+		fmt.Fprintf(os.Stderr, "%s is a Dojo plugin: the dojo host starts it, not a person. Run `%s describe` to see what it serves.\n", name, name)
+		return 1
 	}
 	dieWithParent()
 	plugin.Serve(serveConfig(cfg, comps, nil))

@@ -37,6 +37,9 @@ type Result struct {
 // invalid Result with a typed error; only a failure of the host itself (the metric cannot be found,
 // the context ends) is returned as an error.
 func Score(ctx context.Context, metrics Metrics, req Request) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
 	m, err := metrics.Metric(req.Metric)
 	if err != nil {
 		return Result{}, err
@@ -50,10 +53,11 @@ func Score(ctx context.Context, metrics Metrics, req Request) (Result, error) {
 	resp, err := m.Score(ctx, pluginapi.ScoreRequest{
 		Metric: req.Metric, AnswersPath: req.AnswersPath, SubmissionPath: req.SubmissionPath, Params: req.Params,
 	})
+	// A metric that finished anyway must not turn an abandoned step into a score.
+	if cerr := ctx.Err(); cerr != nil {
+		return Result{}, cerr
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
 		return invalid(err), nil
 	}
 	if math.IsNaN(resp.Score) || math.IsInf(resp.Score, 0) {

@@ -24,8 +24,10 @@ func Serve(t testing.TB, components ...sdk.Component) *pluginapi.Dispensed {
 	}
 	client, server := plugin.TestPluginGRPCConn(t, false, pluginapi.ServerPlugins(comps))
 	t.Cleanup(func() {
-		_ = client.Close()
+		// Stop the server first: closing the client first asks the server to stop itself over the
+		// controller service, and that Stop would race with this one.
 		server.Stop()
+		_ = client.Close()
 	})
 	d, err := pluginapi.Dispense(client)
 	if err != nil {
