@@ -30,6 +30,7 @@ var commands = []command{
 	{"score", "score a submission with a metric plugin", runScore},
 	{"config", "show the effective configuration: config show", runConfig},
 	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
+	{"competitions", "list, show or prepare competitions: competitions list | show ID | prepare --pack starter", runCompetitions},
 }
 
 func main() {
