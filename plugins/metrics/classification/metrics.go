@@ -77,8 +77,12 @@ func labelColumns(in *inputs.Inputs, col string) (truth, pred []string, err erro
 
 // f1 is sklearn's f1_score over one target column.
 func f1(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreResponse, error) {
-	if err := known(req, "average", "pos_label"); err != nil {
+	if err := known(req, "average", "pos_label", paramPredictionColumn, paramValueFormat, paramMatching, paramTruthFormat,
+		paramSubmissionFormat, paramMaxPredictions, paramEmptyEmpty); err != nil {
 		return pluginapi.ScoreResponse{}, err
+	}
+	if resp, handled, err := structuredF1(req); handled {
+		return resp, err
 	}
 	average, err := req.Params.String("average", "binary")
 	if err != nil {
@@ -88,17 +92,11 @@ func f1(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreResponse,
 	if err != nil {
 		return pluginapi.ScoreResponse{}, err
 	}
-	in, err := inputs.Load(req, inputs.Options{})
+	l, err := loadLabels(req, "f1")
 	if err != nil {
 		return pluginapi.ScoreResponse{}, err
 	}
-	if err := oneTarget(in, "f1"); err != nil {
-		return pluginapi.ScoreResponse{}, err
-	}
-	truth, pred, err := labelColumns(in, in.Targets[0])
-	if err != nil {
-		return pluginapi.ScoreResponse{}, err
-	}
+	truth, pred := inputs.Labels(l.truth, l.pred)
 	posLabel = inputs.Label(posLabel, inputs.IsNumeric(truth) && inputs.IsNumeric(pred))
 	v, err := score.F1(truth, pred, score.Average(average), posLabel)
 	return pluginapi.ScoreResponse{Score: v, Rows: int64(len(truth))}, err

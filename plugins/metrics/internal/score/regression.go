@@ -1,6 +1,7 @@
 package score
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/mledojo/dojo/core"
@@ -45,12 +46,12 @@ func RMSLE(yTrue, yPred []float64) (float64, error) {
 	}
 	for i, y := range yTrue {
 		if y < 0 {
-			return 0, core.Errorf(core.TypeGroundTruth, "ground truth at row %d is %v; RMSLE needs non-negative targets", i, y)
+			return 0, rowErrorf(core.TypeGroundTruth, i, fmt.Sprintf("ground truth at row %d is %v; RMSLE needs non-negative targets", i, y))
 		}
 	}
 	for i, p := range yPred {
 		if p < 0 {
-			return 0, core.Errorf(core.TypeSubmissionInvalid, "prediction at row %d is %v; RMSLE needs non-negative predictions", i, p).
+			return 0, rowErrorf(core.TypeSubmissionInvalid, i, fmt.Sprintf("prediction at row %d is %v; RMSLE needs non-negative predictions", i, p)).
 				WithCauses("the model can predict below zero; clip predictions at 0 before writing the submission")
 		}
 	}
