@@ -10,7 +10,7 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 # through /usr/bin/python3 (the python3 on PATH may be another interpreter).
 APT_PACKAGES := python3-sklearn python3-pandas python3-numpy python3-scipy python3-statsmodels r-base-core r-cran-palmerpenguins r-cran-mlbench r-cran-modeldata r-cran-cardata dataset-fashion-mnist
 
-.PHONY: all deps build plugins test bench demo proto lint clean
+.PHONY: all deps build plugins image test bench demo proto lint clean
 
 all: build
 
@@ -31,24 +31,28 @@ plugins:
 	@mkdir -p $(BIN)/plugins
 	$(GO) build -o $(BIN)/plugins/ $(addprefix ./,$(PLUGIN_DIRS))
 
+## image: the dojo-runtime image of the docker sandbox, built without a registry (images/runtime);
+## skipped when an image of the same recipe exists
+image:
+	images/runtime/build.sh
+
 ## test: every test, with the race detector
-test: deps build
+test: deps build image
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## demo: score a real model on a real dataset through the metric plugins
+## demo: a real episode: the baseline agent plays a starter competition (Pima diabetes, real data from
+## Debian's r-cran-mlbench) in the local sandbox, rewarded by HumanRank on the reference leaderboards
+DEMO_COMPETITION ?= pima-diabetes@1
 demo: deps build
-	@mkdir -p out/demo
-	/usr/bin/python3 docs/examples/score_demo.py out/demo
-	$(BIN)/dojo plugins list
-	$(BIN)/dojo score --metric roc_auc --answers out/demo/answers.csv --submission out/demo/submission.csv
-	$(BIN)/dojo score --metric log_loss --answers out/demo/answers.csv --submission out/demo/submission.csv
-	$(BIN)/dojo score --metric accuracy --answers out/demo/answers.csv --submission out/demo/labels.csv
-	$(BIN)/dojo score --metric f1 --answers out/demo/answers.csv --submission out/demo/labels.csv --json
+	$(BIN)/dojo competitions prepare --pack starter --id $(DEMO_COMPETITION)
+	$(BIN)/dojo play --competition $(DEMO_COMPETITION) --agent baseline
 
-## bench: benchmarks and the comparison report against Python references
+## bench: benchmarks and the comparison report against pandas + scikit-learn, printed and written to
+## $(BENCH_REPORT) (set BENCH_REPORT= to only print it)
+BENCH_REPORT ?= docs/benchmarks.md
 bench: deps build
-	$(GO) run ./internal/benchreport -bin $(BIN)
+	$(GO) run ./internal/benchreport -bin $(BIN) -go "$(GO)" -o "$(BENCH_REPORT)"
 
 ## proto: regenerate the committed protobuf code (needs protoc)
 proto:

@@ -35,10 +35,16 @@ type Summary struct {
 // Run plays one episode: reset, read the task, then the pipeline's model ladder until the budget
 // ends or every model was tried.
 func (a Agent) Run(ctx context.Context, e Env) (Summary, error) {
-	var s Summary
 	if _, _, err := e.Reset(ctx, env.ResetOptions{}); err != nil {
-		return s, err
+		return Summary{}, err
 	}
+	return a.Continue(ctx, e)
+}
+
+// Continue plays an episode that is already under way, such as a resumed one: it reads the task
+// again and works through its models until the budget ends.
+func (a Agent) Continue(ctx context.Context, e Env) (Summary, error) {
+	var s Summary
 	step := func(name string, params core.Params) (core.StepResult, bool, error) {
 		res, err := e.Step(ctx, core.Action{Name: name, Params: params})
 		if err != nil {

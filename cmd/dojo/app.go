@@ -4,11 +4,16 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/mledojo/dojo/host/catalog"
+	"github.com/mledojo/dojo/host/competitions"
 	"github.com/mledojo/dojo/host/config"
+	"github.com/mledojo/dojo/host/sandbox"
+	"github.com/mledojo/dojo/host/sandbox/docker"
+	"github.com/mledojo/dojo/host/sandbox/local"
 )
 
 // app holds what commands share: the configuration and the plugin catalog, each made on first use.
@@ -62,4 +67,42 @@ func (a *app) close() {
 	if a.catalog != nil {
 		a.catalog.Close()
 	}
+}
+
+// sandbox returns the configured sandbox backend.
+func (a *app) sandbox() (sandbox.Backend, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	switch cfg.Sandbox.Backend {
+	case "docker":
+		return docker.New(docker.Options{Image: cfg.Sandbox.DockerImage})
+	default:
+		return local.New(local.Options{Insecure: cfg.Sandbox.Insecure}), nil
+	}
+}
+
+// library is every competition the host can reach: the native ones (the starter pack among them)
+// in dir (default DATA_DIR/competitions), then MLE-Dojo's and MLE-bench's prepared layouts under
+// DATA_DIR/mledojo and DATA_DIR/mlebench.
+func (a *app) library(ctx context.Context, dir string) (*competitions.Library, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := a.plugins(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		dir = competitions.Dir(cfg.DataDir)
+	}
+	roots := []competitions.Root{{Loader: competitions.NativeLoader, Dir: dir, Pack: competitions.StarterPack}}
+	for _, loader := range []string{"mledojo", "mlebench"} {
+		if _, err := cat.TaskLoader(loader); err == nil {
+			roots = append(roots, competitions.Root{Loader: loader, Dir: filepath.Join(cfg.DataDir, loader)})
+		}
+	}
+	return competitions.New(cat, roots...), nil
 }

@@ -54,47 +54,58 @@ func (f competitionFlags) library(ctx context.Context, a *app) (*competitions.Li
 		}
 		dir = competitions.Dir(cfg.DataDir)
 	}
-	cat, err := a.plugins(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	return competitions.New(cat, competitions.Root{Loader: competitions.NativeLoader, Dir: dir, Pack: competitions.StarterPack}), dir, nil
+	lib, err := a.library(ctx, dir)
+	return lib, dir, err
 }
 
 func competitionsList(ctx context.Context, a *app, args []string) error {
 	f := newCompetitionFlags(a, "list")
 	asJSON := f.fs.Bool("json", false, "print JSON")
+	source := f.fs.String("source", "", "only competitions of this `loader`: native, mledojo or mlebench")
+	split := f.fs.String("split", "", "only this MLE-Dojo `split`: eval or train")
+	domain := f.fs.String("domain", "", "only this `domain`: tabular, vision, nlp, time_series, audio, other")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
 	if f.fs.NArg() > 0 {
-		fmt.Fprintln(a.stderr, "usage: dojo competitions list [--json] [--data-dir D]")
+		fmt.Fprintln(a.stderr, "usage: dojo competitions list [--source S] [--split eval|train] [--domain D] [--json] [--data-dir D]")
 		return errUsage
 	}
 	lib, dir, err := f.library(ctx, a)
 	if err != nil {
 		return err
 	}
-	entries, err := lib.List(ctx)
+	all, err := lib.List(ctx)
 	if err != nil {
 		return err
+	}
+	var entries []competitions.Entry
+	for _, e := range all {
+		if (*source == "" || e.Loader == *source) && (*split == "" || e.Labels["split"] == *split) && (*domain == "" || e.Domain == *domain) {
+			entries = append(entries, e)
+		}
 	}
 	if *asJSON {
 		return writeJSON(a, map[string]any{"root": dir, "competitions": nonNil(entries)})
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDOMAIN\tMETRIC\tPREPARED\tTITLE")
+	fmt.Fprintln(tw, "ID\tSOURCE\tSPLIT\tDOMAIN\tMETRIC\tDIRECTION\tPREPARED\tTITLE")
 	unprepared := 0
 	for _, e := range entries {
 		prepared := "yes"
 		if !e.Prepared {
-			prepared, unprepared = "no", unprepared+1
+			prepared = "no"
+			if e.Loader == competitions.NativeLoader {
+				unprepared++
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Domain, e.Metric, prepared, e.Title)
+		split, dir := e.Labels["split"], e.Labels["direction"]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Loader, orDash(split), e.Domain, e.Metric, orDash(dir), prepared, e.Title)
 	}
 	tw.Flush()
+	fmt.Fprintf(a.stderr, "%d competitions\n", len(entries))
 	if unprepared > 0 {
-		fmt.Fprintf(a.stderr, "%d not prepared in %s; build them with `dojo competitions prepare --pack starter`\n", unprepared, dir)
+		fmt.Fprintf(a.stderr, "%d starter competitions not prepared in %s; build them with `dojo competitions prepare --pack starter`\n", unprepared, dir)
 	}
 	return nil
 }
@@ -224,4 +235,11 @@ func competitionsPrepare(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "%d prepared, %d already prepared, in %.1fs\n", len(res.Prepared), len(res.Kept), res.Elapsed.Seconds())
 	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

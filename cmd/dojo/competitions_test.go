@@ -34,7 +34,7 @@ func listCompetitions(t *testing.T, env []string, args ...string) []listedCompet
 func TestCompetitions_ListBeforeAnyPreparationShowsTheStarterPackUnprepared(t *testing.T) {
 	home := t.TempDir()
 	env := []string{"HOME=" + home, "XDG_DATA_HOME="}
-	comps := listCompetitions(t, env)
+	comps := listCompetitions(t, env, "--source", "native")
 	if len(comps) < 12 {
 		t.Fatalf("%d competitions", len(comps))
 	}
@@ -45,6 +45,20 @@ func TestCompetitions_ListBeforeAnyPreparationShowsTheStarterPackUnprepared(t *t
 	}
 	r := dojo(t, env, "competitions", "list")
 	if r.code != 0 || !strings.Contains(r.stdout, "iris-species@1") || !strings.Contains(r.stderr, "dojo competitions prepare --pack starter") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestCompetitions_ListShowsAllOfMLEDojoWithSplits(t *testing.T) {
+	env := []string{"HOME=" + t.TempDir(), "XDG_DATA_HOME="}
+	if all := listCompetitions(t, env, "--source", "mledojo"); len(all) != 202 {
+		t.Fatalf("%d MLE-Dojo competitions, want 202", len(all))
+	}
+	if eval := listCompetitions(t, env, "--source", "mledojo", "--split", "eval"); len(eval) != 51 {
+		t.Fatalf("%d evaluation competitions, want 51", len(eval))
+	}
+	r := dojo(t, env, "competitions", "list", "--split", "eval", "--domain", "nlp")
+	if r.code != 0 || !strings.Contains(r.stdout, "spooky-author-identification") || strings.Contains(r.stdout, "aerial-cactus") {
 		t.Fatalf("%+v", r)
 	}
 }

@@ -29,6 +29,9 @@ var commands = []command{
 	{"plugins", "list or describe plugins: plugins list [--json] | plugins describe NAME", runPlugins},
 	{"score", "score a submission with a metric plugin", runScore},
 	{"config", "show the effective configuration: config show", runConfig},
+	{"sandbox", "check isolation features, or run a script in a sandbox: sandbox check | sandbox run", runSandbox},
+	{"exec", "run one file as an execute_code step of a fresh episode", runExec},
+	{"play", "play a whole episode with an agent (or --resume one)", runPlay},
 	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
 	{"competitions", "list, show or prepare competitions: competitions list | show ID | prepare --pack starter", runCompetitions},
 }
@@ -74,7 +77,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: dojo [--config FILE] [--log-level L] COMMAND [ARGS]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun `dojo COMMAND -h` for a command's flags.\n")
 }

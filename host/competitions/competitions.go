@@ -63,6 +63,8 @@ type Entry struct {
 	Prepared bool   `json:"prepared"`
 	Loader   string `json:"loader"`
 	Root     string `json:"root"`
+	// Labels are the loader's labels (split, eval_group, task_type, direction, source, ...).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // List lists every root's competitions, sorted by id.
@@ -87,7 +89,7 @@ func (l *Library) List(ctx context.Context) ([]Entry, error) {
 				continue
 			}
 			seen[s.ID] = true
-			out = append(out, Entry{ID: s.ID, Title: s.Title, Domain: s.Domain, Metric: s.Metric, Prepared: s.Prepared, Loader: r.Loader, Root: r.Dir})
+			out = append(out, Entry{ID: s.ID, Title: s.Title, Domain: s.Domain, Metric: s.Metric, Prepared: s.Prepared, Loader: r.Loader, Root: r.Dir, Labels: s.Labels})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
