@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,7 +67,7 @@ func TestExec_RunsOneFileAndReportsTheScore(t *testing.T) {
 			Reward      float64 `json:"reward"`
 			Observation struct {
 				Submission struct{ Valid bool } `json:"submission"`
-				Insecure   bool                `json:"insecure_sandbox"`
+				Insecure   bool                 `json:"insecure_sandbox"`
 			} `json:"observation"`
 		} `json:"result"`
 	}
@@ -142,4 +143,103 @@ func countSteps(t *testing.T, dir string) int {
 		}
 	}
 	return n
+}
+
+func TestScore_CompetitionAddsHumanRankAndMedal(t *testing.T) {
+	env := preparedData(t, "iris-species@1")
+	var data string
+	for _, e := range env {
+		if strings.HasPrefix(e, "DOJO_DATA_DIR=") {
+			data = strings.TrimPrefix(e, "DOJO_DATA_DIR=")
+		}
+	}
+	sample := filepath.Join(data, "competitions", "iris-species@1", "public", "sample_submission.csv")
+	r := dojo(t, env, "score", "--competition", "iris-species@1", "--submission", sample, "--json")
+	var out struct {
+		Valid     bool               `json:"valid"`
+		RawScore  float64            `json:"raw_score"`
+		HumanRank map[string]float64 `json:"humanrank"`
+		Medal     string             `json:"medal"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 || !out.Valid {
+		t.Fatalf("%v %+v", err, r)
+	}
+	if _, ok := out.HumanRank["public"]; !ok || out.HumanRank["avg"] != (out.HumanRank["public"]+out.HumanRank["private"])/2 || out.Medal != "none" {
+		t.Fatalf("%+v", out)
+	}
+	// --answers overrides the prepared answers: scored against itself, the sample is perfect.
+	r = dojo(t, env, "score", "--competition", "iris-species@1", "--submission", sample, "--answers", sample, "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.RawScore != 1 {
+		t.Fatalf("%v %+v", err, r)
+	}
+}
+
+// TestSIGTERM_LeavesNoPluginProcess stops the host with SIGTERM while a plugin call hangs: the
+// host exits and takes its plugin processes with it.
+func TestSIGTERM_LeavesNoPluginProcess(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.csv")
+	os.WriteFile(a, []byte("id,target\n1,1\n"), 0o644)
+	cmd := exec.Command(filepath.Join(binDir, "dojo"), "score", "--metric", "hang", "--answers", a, "--submission", a)
+	cmd.Env = append(os.Environ(), "DOJO_PLUGIN_PATH="+testPluginDir, "HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var plugins []int
+	deadline := time.Now().Add(30 * time.Second)
+	for len(plugins) == 0 && time.Now().Before(deadline) {
+		plugins = children(cmd.Process.Pid)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(plugins) == 0 {
+		cmd.Process.Kill()
+		t.Fatal("the plugin never started")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("dojo did not exit on SIGTERM")
+	}
+	for _, pid := range plugins {
+		deadline := time.Now().Add(5 * time.Second)
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("plugin %d outlived the host", pid)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// children lists the processes whose parent is pid.
+func children(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 1 && fields[1] == fmt.Sprint(pid) {
+			var child int
+			fmt.Sscan(e.Name(), &child)
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	return !strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
 }
