@@ -1,3 +1,5 @@
+//go:build linux
+
 package sandbox
 
 import (
@@ -34,6 +36,21 @@ func TestOpenSubmission_ReadsARegularFile(t *testing.T) {
 }
 
 func TestOpenSubmission_RefusesWhatIsNotARegularFileInsideTheWorkspace(t *testing.T) {
+	testRefusals(t, OpenSubmission)
+}
+
+// TestOpenSubmissionByWalk_RefusesTheSame runs the same cases through the walk other systems use.
+func TestOpenSubmissionByWalk_RefusesTheSame(t *testing.T) {
+	testRefusals(t, func(dir, name string) (*os.File, error) {
+		clean, err := submissionName(name)
+		if err != nil {
+			return nil, err
+		}
+		return openSubmissionByWalk(dir, name, clean)
+	})
+}
+
+func testRefusals(t *testing.T, open func(dir, name string) (*os.File, error)) {
 	base := t.TempDir()
 	ws := filepath.Join(base, "workspace")
 	outside := filepath.Join(base, "answers.csv")
@@ -78,7 +95,7 @@ func TestOpenSubmission_RefusesWhatIsNotARegularFileInsideTheWorkspace(t *testin
 	for name, want := range cases {
 		done := make(chan error, 1)
 		go func() {
-			f, err := OpenSubmission(ws, name)
+			f, err := open(ws, name)
 			if err == nil {
 				f.Close()
 			}

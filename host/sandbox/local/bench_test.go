@@ -1,3 +1,5 @@
+//go:build linux
+
 package local
 
 import (
@@ -99,8 +101,9 @@ func BenchmarkSessionImportPandasSklearn(b *testing.B) {
 	sb := startBench(b, sandbox.ModeSession)
 	began := time.Now()
 	execOK(b, sb, "import pandas, sklearn")
-	b.ReportMetric(time.Since(began).Seconds()*1000, "first-import-ms")
+	first := time.Since(began)
 	for b.Loop() {
 		execOK(b, sb, "import pandas, sklearn")
 	}
+	b.ReportMetric(first.Seconds()*1000, "first-import-ms")
 }

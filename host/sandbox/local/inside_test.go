@@ -1,3 +1,5 @@
+//go:build linux
+
 package local
 
 import (
@@ -5,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package local
 
 // initConfig is what the host tells the sandbox's init to build. The public and workspace

@@ -1,3 +1,5 @@
+//go:build linux
+
 package local
 
 import (
@@ -121,11 +123,13 @@ func (ss *session) read() {
 	}
 }
 
-// send writes req with files attached to its first bytes.
-func (ss *session) send(req sandbox.DriverRequest, timeout time.Duration, files ...*os.File) error {
+// send writes req with files attached to its first bytes. delivered says whether the driver
+// received the whole request: code that kills the interpreter at once may close the socket
+// before send returns, which is then no failure of the sandbox's.
+func (ss *session) send(req sandbox.DriverRequest, timeout time.Duration, files ...*os.File) (delivered bool, err error) {
 	var buf bytes.Buffer
 	if err := sandbox.WriteDriverFrame(&buf, req); err != nil {
-		return err
+		return false, err
 	}
 	data := buf.Bytes()
 	fds := make([]int, len(files))
@@ -135,11 +139,12 @@ func (ss *session) send(req sandbox.DriverRequest, timeout time.Duration, files 
 	_ = ss.conn.SetWriteDeadline(time.Now().Add(timeout))
 	defer ss.conn.SetWriteDeadline(time.Time{})
 	n, _, err := ss.conn.WriteMsgUnix(data[:min(len(data), 4096)], unix.UnixRights(fds...), nil)
-	if err != nil {
-		return err
+	if err == nil && n < len(data) {
+		var m int
+		m, err = ss.conn.Write(data[n:])
+		n += m
 	}
-	_, err = ss.conn.Write(data[n:])
-	return err
+	return n == len(data), err
 }
 
 // exited says whether the driver has ended since its last execution.
@@ -187,10 +192,10 @@ func (s *localSandbox) execSession(ctx context.Context, code string, timeout tim
 	req := sandbox.DriverRequest{Op: "exec", ID: ss.next, Code: code, Output: sandbox.DriverOutputFDs,
 		Filename: fmt.Sprintf("<cell %d>", ss.next)}
 	ss.next++
-	err = ss.send(req, timeout, outW, errW)
+	delivered, err := ss.send(req, timeout, outW, errW)
 	outW.Close()
 	errW.Close()
-	if err != nil {
+	if err != nil && !delivered {
 		s.loseSession()
 		_ = b.killAll(false)
 		res := e.finish(stoppedBoxDied, nil, -1)

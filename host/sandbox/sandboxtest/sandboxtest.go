@@ -141,7 +141,14 @@ func (f *Fixture) ExecReq(req sandbox.ExecRequest) sandbox.Result {
 	defer cancel()
 	res, err := f.Sandbox.Exec(ctx, req)
 	if err != nil {
-		f.T.Fatalf("Exec: %v (result %s)", err, Describe(res))
+		what := req.Code
+		if len(req.Argv) > 0 {
+			what = strings.Join(req.Argv, " ")
+		}
+		if len(what) > 200 {
+			what = what[:200] + "..."
+		}
+		f.T.Fatalf("Exec(%q): %v (result %s)", what, err, Describe(res))
 	}
 	return res
 }
