@@ -8,60 +8,35 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/pluginapi"
+	"github.com/mledojo/dojo/plugins/metrics/internal/registrytest"
 	"github.com/mledojo/dojo/sdk/plugintest"
 )
-
-// registryEntry is the part of an MLE-Dojo registry entry that binds a metric.
-type registryEntry struct {
-	ID     string `yaml:"id"`
-	Metric struct {
-		Name   string         `yaml:"name"`
-		Params map[string]any `yaml:"params"`
-	} `yaml:"metric"`
-}
 
 // Every registry entry bound to one of this plugin's metrics must be accepted as it is written and
 // score a synthetic answers/submission pair shaped by its params: a param the plugin does not support
 // fails here.
 func TestRegistry_EveryEntryOfTheseFamiliesScores(t *testing.T) {
-	paths, err := filepath.Glob("../../tasks/mledojo/registry/*.yaml")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no registry entries found (%v)", err)
-	}
-	served := map[string]bool{}
+	var served []string
 	for _, c := range components() {
-		served[c.Info().Name] = true
+		served = append(served, c.Info().Name)
 	}
 	metrics := plugintest.Serve(t, components()...).Metrics
 	count := 0
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e registryEntry
-		if err := yaml.Unmarshal(data, &e); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if !served[e.Metric.Name] {
-			continue
-		}
+	for _, e := range registrytest.Entries(t, served...) {
 		count++
 		t.Run(e.ID, func(t *testing.T) {
-			p := core.Params(e.Metric.Params)
-			answers, submission := syntheticPair(e.Metric.Name, p)
+			p := e.Params
+			answers, submission := syntheticPair(e.Metric, p)
 			dir := t.TempDir()
 			a, s := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "submission.csv")
 			os.WriteFile(a, []byte(answers), 0o644)
 			os.WriteFile(s, []byte(submission), 0o644)
-			resp, err := metrics.Component(e.Metric.Name).Score(context.Background(),
+			resp, err := metrics.Component(e.Metric).Score(context.Background(),
 				pluginapi.ScoreRequest{AnswersPath: a, SubmissionPath: s, Params: p})
 			if err != nil {
-				t.Fatalf("%s with %v: %v\nanswers:\n%s\nsubmission:\n%s", e.Metric.Name, p, err, answers, submission)
+				t.Fatalf("%s with %v: %v\nanswers:\n%s\nsubmission:\n%s", e.Metric, p, err, answers, submission)
 			}
 			if resp.Rows == 0 || resp.Score != resp.Score {
 				t.Errorf("scored %d rows, score %v", resp.Rows, resp.Score)

@@ -8,50 +8,25 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/pluginapi"
+	"github.com/mledojo/dojo/plugins/metrics/internal/registrytest"
 )
-
-// registryEntry is the part of an MLE-Dojo registry entry that binds a metric.
-type registryEntry struct {
-	ID     string `yaml:"id"`
-	Metric struct {
-		Name   string         `yaml:"name"`
-		Params map[string]any `yaml:"params"`
-	} `yaml:"metric"`
-}
 
 // Every registry entry bound to one of this plugin's metrics must be accepted as it is written, and
 // score a synthetic answers/submission pair built from its params: a param the plugin does not
 // support, or reads differently from the entry's intent, fails here.
 func TestRegistry_EveryEntryOfTheseFamiliesScores(t *testing.T) {
-	paths, err := filepath.Glob("../../tasks/mledojo/registry/*.yaml")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no registry entries found (%v)", err)
-	}
-	served := map[string]bool{}
+	var served []string
 	for _, c := range components() {
-		served[c.Info().Name] = true
+		served = append(served, c.Info().Name)
 	}
 	metrics := servedMetrics(t)
 	count := 0
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e registryEntry
-		if err := yaml.Unmarshal(data, &e); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if !served[e.Metric.Name] {
-			continue
-		}
+	for _, e := range registrytest.Entries(t, served...) {
 		count++
 		t.Run(e.ID, func(t *testing.T) {
-			answers, submission := syntheticPair(t, e.Metric.Name, core.Params(e.Metric.Params))
+			answers, submission := syntheticPair(t, e.Metric, e.Params)
 			dir := t.TempDir()
 			a, s := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "submission.csv")
 			if err := os.WriteFile(a, []byte(answers), 0o644); err != nil {
@@ -60,10 +35,10 @@ func TestRegistry_EveryEntryOfTheseFamiliesScores(t *testing.T) {
 			if err := os.WriteFile(s, []byte(submission), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			resp, err := metrics.Component(e.Metric.Name).Score(context.Background(),
-				pluginapi.ScoreRequest{AnswersPath: a, SubmissionPath: s, Params: core.Params(e.Metric.Params)})
+			resp, err := metrics.Component(e.Metric).Score(context.Background(),
+				pluginapi.ScoreRequest{AnswersPath: a, SubmissionPath: s, Params: e.Params})
 			if err != nil {
-				t.Fatalf("%s with %v: %v\nanswers:\n%s\nsubmission:\n%s", e.Metric.Name, e.Metric.Params, err, answers, submission)
+				t.Fatalf("%s with %v: %v\nanswers:\n%s\nsubmission:\n%s", e.Metric, e.Params, err, answers, submission)
 			}
 			if resp.Rows == 0 {
 				t.Errorf("scored no rows")
