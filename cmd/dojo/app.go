@@ -51,9 +51,14 @@ func (a *app) plugins(ctx context.Context) (*catalog.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Plugin descriptions are cached per binary identity, so a command does not run every binary.
+	cacheDir := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cacheDir = filepath.Join(dir, "dojo")
+	}
 	c, err := catalog.Open(ctx, catalog.Options{
 		Dirs: catalog.SearchDirs(cfg.Plugins.Dirs), Pins: cfg.Plugins.Pins, Logger: a.log,
-		StartTimeout: cfg.Plugins.StartTimeout, MaxMessageBytes: cfg.Plugins.MaxMessageBytes,
+		StartTimeout: cfg.Plugins.StartTimeout, MaxMessageBytes: cfg.Plugins.MaxMessageBytes, CacheDir: cacheDir,
 	})
 	if err != nil {
 		return nil, err

@@ -34,6 +34,8 @@ type Options struct {
 	MaxMessageBytes int
 	// Env is appended to the small environment plugins get (PATH, HOME, TMPDIR, locale).
 	Env []string
+	// CacheDir, when set, keeps what each binary said to `describe` between runs (see cache.go).
+	CacheDir string
 }
 
 // Entry is one component the catalog can reach.
@@ -90,6 +92,11 @@ func Open(ctx context.Context, opts Options) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	var cache *describeCache
+	if opts.CacheDir != "" {
+		cache = openDescribeCache(opts.CacheDir)
+		defer cache.save()
+	}
 
 	type result struct {
 		bin *Binary
@@ -108,10 +115,14 @@ func Open(ctx context.Context, opts Options) (*Catalog, error) {
 					return
 				}
 			}
-			d, err := describe(ctx, path, opts.StartTimeout)
-			if err != nil {
-				results[i] = result{err: err}
-				return
+			d, ok := cache.get(path)
+			if !ok {
+				var err error
+				if d, err = describe(ctx, path, opts.StartTimeout); err != nil {
+					results[i] = result{err: err}
+					return
+				}
+				cache.put(path, d)
 			}
 			results[i] = result{bin: newBinary(path, d, c, reattach[name])}
 		}()

@@ -332,3 +332,40 @@ func waitGone(t *testing.T, pid int) {
 	}
 	t.Fatalf("plugin process %d still running", pid)
 }
+
+// TestOpen_CachedDescriptionsAreReusedUntilTheBinaryChanges runs `describe` once per binary
+// identity: a second Open reads the cache, a rewritten binary is described again.
+func TestOpen_CachedDescriptionsAreReusedUntilTheBinaryChanges(t *testing.T) {
+	dir, cacheDir := t.TempDir(), t.TempDir()
+	counter := filepath.Join(t.TempDir(), "describes")
+	script := func(name string) string {
+		return fmt.Sprintf("#!/bin/sh\necho x >> %s\necho '{\"protocol_version\": 1, \"components\": [{\"kind\": \"metric\", \"name\": %q, \"api_versions\": [1]}]}'\n", counter, name)
+	}
+	bin := filepath.Join(dir, "fake")
+	if err := os.WriteFile(bin, []byte(script("first")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	describes := func() int { b, _ := os.ReadFile(counter); return strings.Count(string(b), "x") }
+	names := func(c *catalog.Catalog) string {
+		var out []string
+		for _, e := range c.Components() {
+			out = append(out, e.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	for i, want := range []int{1, 1} {
+		c := open(t, catalog.Options{Dirs: []string{dir}, CacheDir: cacheDir})
+		if describes() != want || names(c) != "first" {
+			t.Fatalf("open %d: %d describes, components %q", i+1, describes(), names(c))
+		}
+	}
+	// A replaced binary (new inode, as `go build -o` makes) is described afresh.
+	os.Remove(bin)
+	if err := os.WriteFile(bin, []byte(script("second")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := open(t, catalog.Options{Dirs: []string{dir}, CacheDir: cacheDir})
+	if describes() != 2 || names(c) != "second" {
+		t.Fatalf("after rebuild: %d describes, components %q", describes(), names(c))
+	}
+}
