@@ -62,6 +62,17 @@ else:
 
 skip = set([id_col] + label_cols)
 features = [c for c in train.columns if c in test.columns and c not in skip]
+if not features:
+    # A forecasting task: the id is the time. Use a trend and the month (or day of week) as features.
+    def when(frame):
+        return pd.to_datetime(frame[id_col].astype(str), errors="coerce")
+    t_train, t_test = when(train), when(test)
+    if t_train.isna().any() or t_test.isna().any():
+        sys.exit(f"no features: train and test share no columns besides {id_col!r}, and it is not a date")
+    for frame, t in ((train, t_train), (test, t_test)):
+        frame["_trend"] = (t - t_train.min()).dt.days.astype(float)
+        frame["_season"] = (t.dt.month if t_train.dt.month.nunique() > 1 else t.dt.dayofweek).astype(str)
+    features = ["_trend", "_season"]
 numeric = [c for c in features if pd.api.types.is_numeric_dtype(train[c])]
 categorical = [c for c in features if c not in numeric and train[c].nunique() <= 50]
 print(f"{len(numeric)} numeric and {len(categorical)} categorical features")
