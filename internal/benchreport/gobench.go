@@ -20,6 +20,11 @@ var goBenches = []goBench{
 	{"./sdk/table", "^Benchmark(ReadFile_1M|ReadFile_1MWithFloats|Align_1MInOrder|Align_1MShuffled|LoadPair_1MShuffled)$"},
 	{"./plugins/metrics/internal/score", "^BenchmarkROCAUC$"},
 	{"./plugins/metrics/internal/score", "^BenchmarkRegression$/^RMSE$"},
+	// The sandboxes (targets: local overhead < 30 ms, docker < 150 ms, session step < 20 ms) and the
+	// host's own time per execute_code step with a 10,000-row submission (target < 10 ms).
+	{"./host/sandbox/local", "^Benchmark(ExecOverhead|Start|SessionStep|SessionImportPandasSklearn)$"},
+	{"./host/sandbox/docker", "^Benchmark(Exec|Start)$"},
+	{"./host/env", "^BenchmarkExecuteCodeStep_HostOverhead$"},
 }
 
 // goBenchResult is one benchmark line.
@@ -96,10 +101,13 @@ func trimProcs(name string) string {
 }
 
 func goBenchSection(results []goBenchResult, times int) *Section {
-	s := &Section{Heading: "5. Go benchmarks behind the numbers"}
-	s.Note("`go test -run '^$' -bench PATTERN -benchmem -benchtime=%dx` on the packages a metric plugin spends its "+
-		"time in, on 1,000,000 rows: `sdk/table` reads and aligns the CSV files, `plugins/metrics/internal/score` "+
-		"computes the metric. They have no targets of their own; they explain where section 3's dojo time goes.", times)
+	s := &Section{Heading: "5. Go benchmarks: scoring internals, sandboxes, episode steps"}
+	s.Note("`go test -run '^$' -bench PATTERN -benchmem -benchtime=%dx`. On 1,000,000 rows, `sdk/table` reads and "+
+		"aligns the CSV files and `plugins/metrics/internal/score` computes the metric: they explain section 3's "+
+		"dojo time. `host/sandbox/local` and `host/sandbox/docker` time one execution of a trivial script, "+
+		"direct `/usr/bin/python3` and sandboxed in the same run (targets: local overhead < 30 ms, docker < 150 ms), "+
+		"sandbox start, and in session mode a warm trivial step (< 20 ms) and a repeated `import pandas, sklearn`. "+
+		"`host/env` times the host's own work per execute_code step with a 10,000-row submission (< 10 ms).", times)
 	t := s.NewTable("", "package", "benchmark", "time/op", "throughput", "memory/op", "allocs/op")
 	for _, r := range results {
 		tp, mem, allocs := "—", "—", "—"
