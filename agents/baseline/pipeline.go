@@ -75,14 +75,29 @@ if not features:
     features = ["_trend", "_season"]
 numeric = [c for c in features if pd.api.types.is_numeric_dtype(train[c])]
 categorical = [c for c in features if c not in numeric and train[c].nunique() <= 50]
-print(f"{len(numeric)} numeric and {len(categorical)} categorical features")
+# Free text: many distinct values and long on average. It gets TF-IDF and a linear model.
+text = [c for c in features if c not in numeric and c not in categorical
+        and train[c].astype(str).str.len().mean() > 20]
+print(f"{len(numeric)} numeric, {len(categorical)} categorical and {len(text)} text features")
 
 
 def make_model(classify):
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import OneHotEncoder
-    pre = make_column_transformer(
-        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
-        (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical))
+    parts = [(make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+             (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical)]
+    parts += [(TfidfVectorizer(max_features=50000, ngram_range=(1, 2), sublinear_tf=True), c) for c in text]
+    for c in text:
+        for frame in (train, test):
+            frame[c] = frame[c].fillna("").astype(str)
+    pre = make_column_transformer(*parts)
+    if text:
+        # Boosting on tens of thousands of sparse columns is slow and rarely better: the second model
+        # is a less regularised linear one.
+        from sklearn.linear_model import LogisticRegression, Ridge
+        strength = 1.0 if MODEL == "linear" else 4.0
+        est = LogisticRegression(max_iter=2000, C=strength) if classify else Ridge(alpha=1 / strength)
+        return make_pipeline(pre, est)
     if MODEL == "linear":
         from sklearn.linear_model import LogisticRegression, Ridge
         est = LogisticRegression(max_iter=2000) if classify else Ridge()
