@@ -33,6 +33,8 @@ type goBenchResult struct {
 	nsPerOp, mbPerS           float64
 	bytesPerOp, allocsPerOp   int64
 	hasMBPerS, hasAllocations bool
+	// extra holds the benchmark's own metrics (b.ReportMetric), e.g. "overhead-ms/op 4.2".
+	extra []string
 }
 
 // runGoBenches runs each selection with -benchtime=Nx (a fixed count keeps the phase short and its
@@ -83,6 +85,8 @@ func parseGoBench(pkg string, out []byte) []goBenchResult {
 				r.bytesPerOp, r.hasAllocations = int64(v), true
 			case "allocs/op":
 				r.allocsPerOp = int64(v)
+			default:
+				r.extra = append(r.extra, fmt.Sprintf("%s %.3g", f[i+1], v))
 			}
 		}
 		res = append(res, r)
@@ -108,7 +112,7 @@ func goBenchSection(results []goBenchResult, times int) *Section {
 		"direct `/usr/bin/python3` and sandboxed in the same run (targets: local overhead < 30 ms, docker < 150 ms), "+
 		"sandbox start, and in session mode a warm trivial step (< 20 ms) and a repeated `import pandas, sklearn`. "+
 		"`host/env` times the host's own work per execute_code step with a 10,000-row submission (< 10 ms).", times)
-	t := s.NewTable("", "package", "benchmark", "time/op", "throughput", "memory/op", "allocs/op")
+	t := s.NewTable("", "package", "benchmark", "time/op", "throughput", "memory/op", "allocs/op", "own metrics")
 	for _, r := range results {
 		tp, mem, allocs := "—", "—", "—"
 		if r.hasMBPerS {
@@ -121,7 +125,11 @@ func goBenchSection(results []goBenchResult, times int) *Section {
 			}
 			allocs = strconv.FormatInt(r.allocsPerOp, 10)
 		}
-		t.Add(r.pkg, r.name, ms(time.Duration(r.nsPerOp)), tp, mem, allocs)
+		own := "—"
+		if len(r.extra) > 0 {
+			own = strings.Join(r.extra, ", ")
+		}
+		t.Add(r.pkg, r.name, ms(time.Duration(r.nsPerOp)), tp, mem, allocs, own)
 	}
 	return s
 }
