@@ -17,28 +17,9 @@ import (
 // not the submission, makes it so. A label other than 0 or 1 is TypeGroundTruth; a NaN or infinite
 // score is TypeSubmissionInvalid.
 func ROCAUC(yTrue, score []float64) (float64, error) {
-	if err := checkRows(len(yTrue), len(score)); err != nil {
+	keys, scratch, nPos, err := keysByClass(yTrue, score)
+	if err != nil {
 		return 0, err
-	}
-	if err := checkBinaryTruth(yTrue, 1); err != nil {
-		return 0, err
-	}
-	if err := checkPredictionsFinite(score, 1); err != nil {
-		return 0, err
-	}
-	n := len(yTrue)
-	buf := make([]uint64, 2*n)
-	keys, scratch := buf[:n], buf[n:]
-	score = score[:n]
-	nPos, last := 0, n
-	for i, y := range yTrue {
-		if y == 1 {
-			keys[nPos] = scoreKey(score[i])
-			nPos++
-		} else {
-			last--
-			keys[last] = scoreKey(score[i])
-		}
 	}
 	auc, ok := sortedAUC(keys, scratch, nPos)
 	if !ok {
@@ -238,4 +219,33 @@ func checkRowsSumToOne(scores []float64, k int) error {
 func errOneClass(where string) error {
 	return core.Errorf(core.TypeEvaluation, "ROC AUC is undefined: the ground truth%s holds only one class", where).
 		WithCauses("the scored rows of the ground truth are all positive or all negative")
+}
+
+// keysByClass checks a binary problem's inputs and returns the scores as sortable keys, positives
+// first (keys[:nPos]) and negatives after, with scratch space of the same size for radix sorting.
+func keysByClass(yTrue, score []float64) (keys, scratch []uint64, nPos int, err error) {
+	if err := checkRows(len(yTrue), len(score)); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := checkBinaryTruth(yTrue, 1); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := checkPredictionsFinite(score, 1); err != nil {
+		return nil, nil, 0, err
+	}
+	n := len(yTrue)
+	buf := make([]uint64, 2*n)
+	keys, scratch = buf[:n], buf[n:]
+	score = score[:n]
+	last := n
+	for i, y := range yTrue {
+		if y == 1 {
+			keys[nPos] = scoreKey(score[i])
+			nPos++
+		} else {
+			last--
+			keys[last] = scoreKey(score[i])
+		}
+	}
+	return keys, scratch, nPos, nil
 }

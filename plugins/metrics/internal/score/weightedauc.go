@@ -25,28 +25,9 @@ func WeightedROCAUC(yTrue, score []float64, thresholds, weights []float64) (floa
 	if err != nil {
 		return 0, err
 	}
-	if err := checkRows(len(yTrue), len(score)); err != nil {
+	keys, scratch, nPos, err := keysByClass(yTrue, score)
+	if err != nil {
 		return 0, err
-	}
-	if err := checkBinaryTruth(yTrue, 1); err != nil {
-		return 0, err
-	}
-	if err := checkPredictionsFinite(score, 1); err != nil {
-		return 0, err
-	}
-	n := len(yTrue)
-	buf := make([]uint64, 2*n)
-	keys, scratch := buf[:n], buf[n:]
-	score = score[:n]
-	nPos, last := 0, n
-	for i, y := range yTrue {
-		if y == 1 {
-			keys[nPos] = scoreKey(score[i])
-			nPos++
-		} else {
-			last--
-			keys[last] = scoreKey(score[i])
-		}
 	}
 	pos, neg := keys[:nPos], keys[nPos:]
 	if len(pos) == 0 || len(neg) == 0 {
