@@ -290,41 +290,16 @@ func top1Error(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreRe
 // answers do: no trimming and no reading of numbers, so "007" is not "7" and 12345678901234567890
 // is not 12345678901234567891 (which accuracy, comparing numbers as float64, would confuse).
 func exactMatch(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreResponse, error) {
-	if err := known(req); err != nil {
-		return pluginapi.ScoreResponse{}, err
+	return rowsMatching(req, rawColumns)
+}
+
+// rawColumns reads a target column from both files exactly as written.
+func rawColumns(in *inputs.Inputs, col string) (truth, pred []string, err error) {
+	if truth, err = in.Pair.AnswerStrings(col); err != nil {
+		return nil, nil, err
 	}
-	in, err := inputs.Load(req, inputs.Options{})
-	if err != nil {
-		return pluginapi.ScoreResponse{}, err
-	}
-	n := in.Pair.Len()
-	if n == 0 {
-		return pluginapi.ScoreResponse{}, core.Errorf(core.TypeEvaluation, "no rows to score")
-	}
-	match := make([]bool, n)
-	for i := range match {
-		match[i] = true
-	}
-	for _, col := range in.Targets {
-		truth, err := in.Pair.AnswerStrings(col)
-		if err != nil {
-			return pluginapi.ScoreResponse{}, err
-		}
-		pred, err := in.Pair.SubmissionStrings(col)
-		if err != nil {
-			return pluginapi.ScoreResponse{}, err
-		}
-		for i := range match {
-			match[i] = match[i] && truth[i] == pred[i]
-		}
-	}
-	hits := 0
-	for _, m := range match {
-		if m {
-			hits++
-		}
-	}
-	return pluginapi.ScoreResponse{Score: float64(hits) / float64(n), Rows: int64(n)}, nil
+	pred, err = in.Pair.SubmissionStrings(col)
+	return truth, pred, err
 }
 
 // fbeta is sklearn's fbeta_score over one label column; with rle=start_length_pairs, the mean over

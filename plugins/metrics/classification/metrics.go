@@ -27,8 +27,13 @@ func known(req pluginapi.ScoreRequest, own ...string) error {
 }
 
 // accuracy is sklearn's accuracy_score; with several target columns a row counts only when every
-// column matches (subset accuracy).
+// column matches (subset accuracy). Labels are compared as Labels canonicalises them.
 func accuracy(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreResponse, error) {
+	return rowsMatching(req, labelColumns)
+}
+
+// rowsMatching is the share of rows whose every target column matches, each column read by columns.
+func rowsMatching(req pluginapi.ScoreRequest, columns func(*inputs.Inputs, string) ([]string, []string, error)) (pluginapi.ScoreResponse, error) {
 	if err := known(req); err != nil {
 		return pluginapi.ScoreResponse{}, err
 	}
@@ -37,12 +42,15 @@ func accuracy(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreRes
 		return pluginapi.ScoreResponse{}, err
 	}
 	n := in.Pair.Len()
+	if n == 0 {
+		return pluginapi.ScoreResponse{}, core.Errorf(core.TypeEvaluation, "no rows to score")
+	}
 	match := make([]bool, n)
 	for i := range match {
 		match[i] = true
 	}
 	for _, col := range in.Targets {
-		truth, pred, err := labelColumns(in, col)
+		truth, pred, err := columns(in, col)
 		if err != nil {
 			return pluginapi.ScoreResponse{}, err
 		}
@@ -55,9 +63,6 @@ func accuracy(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreRes
 		if m {
 			hits++
 		}
-	}
-	if n == 0 {
-		return pluginapi.ScoreResponse{}, core.Errorf(core.TypeEvaluation, "no rows to score")
 	}
 	return pluginapi.ScoreResponse{Score: float64(hits) / float64(n), Rows: int64(n)}, nil
 }
