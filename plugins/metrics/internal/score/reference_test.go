@@ -119,8 +119,11 @@ func (b *sklearnBatch) callSqrt(fn string, kwargs map[string]any, args ...refArg
 	return r
 }
 
-// run computes every queued call.
-func (b *sklearnBatch) run() {
+// run computes every queued call with testdata/sklearn_reference.py.
+func (b *sklearnBatch) run() { b.runScript("sklearn_reference.py") }
+
+// runScript computes every queued call with the named Python script in testdata.
+func (b *sklearnBatch) runScript(script string) {
 	b.t.Helper()
 	manifest, err := json.Marshal(b.calls)
 	if err != nil {
@@ -130,16 +133,16 @@ func (b *sklearnBatch) run() {
 	if err := os.WriteFile(path, manifest, 0o600); err != nil {
 		b.t.Fatal(err)
 	}
-	cmd := exec.Command(pythonWithSklearn, filepath.Join("testdata", "sklearn_reference.py"), path)
+	cmd := exec.Command(pythonWithSklearn, filepath.Join("testdata", script), path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		b.t.Fatalf("sklearn reference: %v\n%s", err, stderr.String())
+		b.t.Fatalf("%s: %v\n%s", script, err, stderr.String())
 	}
 	var results []refResult
 	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(b.results) {
-		b.t.Fatalf("sklearn reference: %d results for %d calls (%v): %s", len(results), len(b.results), err, out)
+		b.t.Fatalf("%s: %d results for %d calls (%v): %s", script, len(results), len(b.results), err, out)
 	}
 	for i, r := range results {
 		*b.results[i] = r
