@@ -5,31 +5,23 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mledojo/dojo/agents"
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/env"
 )
 
 // Env is what the agent steps: an in-process *env.Episode, or a remote client with the same shape.
-type Env interface {
-	Reset(ctx context.Context, opts env.ResetOptions) (core.Observation, map[string]any, error)
-	Step(ctx context.Context, action core.Action) (core.StepResult, error)
-}
+type Env = agents.Env
+
+// Summary is what an episode came to.
+type Summary = agents.Summary
+
+var _ agents.Agent = Agent{}
 
 // Agent is the baseline agent. The zero value is ready to use.
 type Agent struct {
 	// Log, when set, receives one line per step.
 	Log func(format string, args ...any)
-}
-
-// Summary is what an episode came to.
-type Summary struct {
-	Steps       int      `json:"steps"`
-	TotalReward float64  `json:"total_reward"`
-	BestRaw     *float64 `json:"best_raw_score,omitempty"`
-	BestRank    *float64 `json:"best_humanrank,omitempty"`
-	Terminated  bool     `json:"terminated"`
-	Truncated   bool     `json:"truncated"`
-	Errors      []string `json:"errors,omitempty"`
 }
 
 // Run plays one episode: reset, read the task, then the pipeline's model ladder until the budget
@@ -50,10 +42,7 @@ func (a Agent) Continue(ctx context.Context, e Env) (Summary, error) {
 		if err != nil {
 			return res, true, err
 		}
-		s.Steps = res.Step
-		s.TotalReward += res.Reward
-		s.BestRaw, s.BestRank = res.Observation.BestRaw, res.Observation.BestRank
-		s.Terminated, s.Truncated = res.Terminated, res.Truncated
+		s.Observe(res)
 		if res.Observation.Error != nil {
 			s.Errors = append(s.Errors, fmt.Sprintf("step %d %s: %s", res.Step, name, res.Observation.Error.Message))
 		}
