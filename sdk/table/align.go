@@ -80,9 +80,15 @@ func Align(answers, submission *Table, opts PairOptions) (*Alignment, error) {
 		return &Alignment{n: n}, nil
 	}
 	parts := runtime.GOMAXPROCS(0)
-	index, first, second, err := buildIDIndex(aKeys, parts)
-	if err != nil {
-		return nil, err
+	var index idFinder
+	dense, first, second := buildDenseIndex(aKeys)
+	if dense != nil {
+		index = dense
+	} else {
+		var err error
+		if index, first, second, err = buildIDIndex(aKeys, parts); err != nil {
+			return nil, err
+		}
 	}
 	if first >= 0 {
 		return nil, duplicateAnswerID(answers, aKeys, first, second)

@@ -14,7 +14,13 @@ import (
 const benchRows = 1_000_000
 
 // writeBenchCSV writes an id,target file of n rows in id order, or shuffled, and returns its path.
+// The ids are "id_N" text ids.
 func writeBenchCSV(b *testing.B, name string, n int, shuffled bool) string {
+	return writeBenchCSVIDs(b, name, n, shuffled, "id_")
+}
+
+// writeBenchCSVIDs is writeBenchCSV with ids spelt prefix+N; an empty prefix gives integer ids.
+func writeBenchCSVIDs(b *testing.B, name string, n int, shuffled bool, prefix string) string {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	order := make([]int, n)
@@ -27,7 +33,7 @@ func writeBenchCSV(b *testing.B, name string, n int, shuffled bool) string {
 	buf := make([]byte, 0, n*28)
 	buf = append(buf, "id,target\n"...)
 	for _, i := range order {
-		buf = append(buf, "id_"...)
+		buf = append(buf, prefix...)
 		buf = strconv.AppendInt(buf, int64(i), 10)
 		buf = append(buf, ',')
 		buf = strconv.AppendFloat(buf, rng.Float64(), 'f', 6, 64)
@@ -88,12 +94,17 @@ func BenchmarkReadFile_1MQuoted(b *testing.B) {
 	}
 }
 
-func benchAlign(b *testing.B, shuffled bool) {
-	answers, err := ReadFile(writeBenchCSV(b, "answers.csv", benchRows, false), ReadOptions{ErrorType: core.TypeGroundTruth})
+func benchAlign(b *testing.B, shuffled bool) { benchAlignIDs(b, shuffled, "id_") }
+
+// BenchmarkAlign_1MShuffledIntIDs takes the dense integer-id index instead of the hash index.
+func BenchmarkAlign_1MShuffledIntIDs(b *testing.B) { benchAlignIDs(b, true, "") }
+
+func benchAlignIDs(b *testing.B, shuffled bool, prefix string) {
+	answers, err := ReadFile(writeBenchCSVIDs(b, "answers.csv", benchRows, false, prefix), ReadOptions{ErrorType: core.TypeGroundTruth})
 	if err != nil {
 		b.Fatal(err)
 	}
-	submission, err := ReadFile(writeBenchCSV(b, "submission.csv", benchRows, shuffled), ReadOptions{})
+	submission, err := ReadFile(writeBenchCSVIDs(b, "submission.csv", benchRows, shuffled, prefix), ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

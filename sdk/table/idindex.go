@@ -251,3 +251,89 @@ func inParallel(ranges [][2]int, fn func(r, lo, hi int)) {
 	}
 	wg.Wait()
 }
+
+// idFinder finds the answers row of a key, or -1.
+type idFinder interface {
+	find(key []byte) int
+}
+
+// denseIndex maps integer ids that fill a range densely (the usual 0..n-1 or 1..n row ids) straight
+// to rows through an array, which beats hashing when the ids are shuffled: one lookup is a parse and
+// one load. It only holds ids spelt canonically (no sign but '-', no leading zeros, no '+', at most
+// 18 digits), so a submission key that is spelt otherwise cannot equal any of them byte for byte and
+// is simply absent — the same answer the hash index gives.
+type denseIndex struct {
+	min    int64
+	marker bool    // keys carry IDNumeric's leading 'n'
+	rows   []int32 // rows[v-min] is the row of id v plus one; 0 when absent
+}
+
+// maxDenseSpread bounds the array at this many slots per id, so sparse ids take the hash index.
+const maxDenseSpread = 4
+
+// buildDenseIndex returns nil when some key is not a canonical integer or the ids spread too thin.
+// Otherwise it reports the first repeated key as buildIDIndex does.
+func buildDenseIndex(keys *idKeys) (x *denseIndex, first, second int) {
+	n := keys.len()
+	if n == 0 {
+		return nil, -1, -1
+	}
+	marker := keys.ends != nil
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range n {
+		v, ok := canonicalInt(keys.at(i), marker)
+		if !ok {
+			return nil, -1, -1
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if uint64(hi-lo) >= uint64(maxDenseSpread*n+1024) {
+		return nil, -1, -1
+	}
+	x = &denseIndex{min: lo, marker: marker, rows: make([]int32, hi-lo+1)}
+	for i := range n {
+		v, _ := canonicalInt(keys.at(i), marker)
+		if prev := x.rows[v-lo]; prev != 0 {
+			return x, int(prev) - 1, i
+		}
+		x.rows[v-lo] = int32(i) + 1
+	}
+	return x, -1, -1
+}
+
+func (x *denseIndex) find(key []byte) int {
+	v, ok := canonicalInt(key, x.marker)
+	if !ok || v < x.min || v-x.min >= int64(len(x.rows)) {
+		return -1
+	}
+	return int(x.rows[v-x.min]) - 1
+}
+
+// canonicalInt parses b as an integer spelt the one way strconv.FormatInt spells it, after IDNumeric's
+// 'n' marker when marker is set; at most 18 digits, so the value cannot overflow.
+func canonicalInt(b []byte, marker bool) (int64, bool) {
+	if marker {
+		if len(b) == 0 || b[0] != 'n' {
+			return 0, false
+		}
+		b = b[1:]
+	}
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 || (b[0] == '0' && (len(b) > 1 || neg)) {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
