@@ -13,7 +13,6 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/sandbox"
-	"github.com/mledojo/dojo/host/scoring"
 )
 
 // maxSubmissionBytes bounds the copy the host takes of a submission.
@@ -193,22 +192,14 @@ func (e *Episode) scoreSubmission(ctx context.Context, path string) (*core.Submi
 	if err := copySubmission(path, copyPath); err != nil {
 		return &core.SubmissionResult{}, err
 	}
-	res, err := scoring.Score(ctx, e.deps.Plugins, scoring.Request{
-		Metric: e.comp.Metric.Name, Params: e.comp.Metric.Params, AnswersPath: e.comp.AnswersPath, SubmissionPath: copyPath,
-	})
-	if err != nil {
+	if e.split == nil {
+		return e.scoreOn(ctx, e.comp.AnswersPath, copyPath)
+	}
+	public := filepath.Join(dir, "submission.public.csv")
+	if err := filterCSV(copyPath, public, e.split.idColumn, func(id string) bool { return e.split.public[id] }); err != nil {
 		return nil, err
 	}
-	sub := &core.SubmissionResult{Valid: res.Valid, RawScore: res.RawScore, Rows: res.Rows}
-	if !res.Valid {
-		return sub, res.Error
-	}
-	if len(e.boards) > 0 {
-		r := core.RankSorted(res.RawScore, e.boards)
-		sub.HumanRank = &r
-		sub.Medal = e.boards[len(e.boards)-1].Medal(res.RawScore).Medal
-	}
-	return sub, nil
+	return e.scoreOn(ctx, e.split.publicAnswers(), public)
 }
 
 func copySubmission(src, dst string) error {

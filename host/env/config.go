@@ -2,6 +2,7 @@ package env
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,11 @@ type Config struct {
 	Dir string `json:"dir"`
 	// SubmissionFile is the file name agent code writes its predictions to, in the workspace.
 	SubmissionFile string `json:"submission_file"`
+	// ScoreSplit is full (score on all the answers, the original's behaviour, default) or public
+	// (score on a seeded public part during the episode and on the held-out rest at the end).
+	ScoreSplit ScoreSplit `json:"score_split,omitempty"`
+	// PublicFraction is the share of ids in the public part under ScoreSplit public. Default 0.3.
+	PublicFraction float64 `json:"public_fraction,omitempty"`
 }
 
 // Defaults for zero Config fields.
@@ -76,6 +82,12 @@ func (c Config) WithDefaults() Config {
 	if c.SubmissionFile == "" {
 		c.SubmissionFile = DefaultSubmissionFile
 	}
+	if c.ScoreSplit == "" {
+		c.ScoreSplit = SplitFull
+	}
+	if c.ScoreSplit == SplitPublic && c.PublicFraction == 0 {
+		c.PublicFraction = DefaultPublicFraction
+	}
 	return c
 }
 
@@ -95,6 +107,10 @@ func (c Config) Validate() error {
 		return bad("exec_mode", c.ExecMode, `"fresh" or "session"`)
 	case c.ScoreMode != "" && c.ScoreMode != ScorePosition && c.ScoreMode != ScoreRaw:
 		return bad("score_mode", c.ScoreMode, `"position" or "raw"`)
+	case !c.ScoreSplit.valid():
+		return bad("score_split", c.ScoreSplit, `"full" or "public"`)
+	case c.PublicFraction < 0 || c.PublicFraction >= 1 || math.IsNaN(c.PublicFraction):
+		return bad("public_fraction", c.PublicFraction, "a fraction between 0 and 1 (exclusive), such as 0.3")
 	case c.Dir == "":
 		return bad("dir", `""`, "a directory for the episode's history")
 	case strings.ContainsAny(c.SubmissionFile, `/\`) || c.SubmissionFile == "." || c.SubmissionFile == "..":

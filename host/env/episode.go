@@ -43,6 +43,7 @@ type Episode struct {
 	log  hclog.Logger
 
 	boards []core.SortedBoard
+	split  *answerSplit // nil unless ScoreSplit is public
 	rec    *recorder
 	work   string // the workspace directory on the host
 
@@ -64,6 +65,7 @@ type state struct {
 	bestRank    *float64
 	bestStep    int
 	bestCode    string
+	finished    bool // the held-out score was taken (final.json) since the last reset
 	seed        int64
 	log         []HistoryEntry
 	steps       []stepRecord

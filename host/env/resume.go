@@ -58,6 +58,13 @@ func newFromManifest(comp core.Competition, cfg Config, deps Deps, id string) (*
 		work:   filepath.Join(cfg.Dir, workspaceDir),
 	}
 	e.log = deps.Logger.With("episode", id, "competition", comp.ID)
+	if e.cfg.ScoreSplit == SplitPublic {
+		split, err := openSplit(comp, e.cfg)
+		if err != nil {
+			return nil, err
+		}
+		e.split = split
+	}
 	rec, err := openRecorder(cfg.Dir)
 	if err != nil {
 		return nil, err
@@ -69,12 +76,16 @@ func newFromManifest(comp core.Competition, cfg Config, deps Deps, id string) (*
 // replay rebuilds the state from the events after the last reset.
 func (e *Episode) replay(events []Event) {
 	start := 0
+	var resetAt time.Time
 	for i, ev := range events {
 		if ev.Type == "reset" {
-			start = i
+			start, resetAt = i, ev.Time
 		}
 	}
 	e.state = state{reset: true}
+	if f, ok, _ := ReadFinal(e.cfg.Dir); ok && !f.Time.Before(resetAt) {
+		e.state.finished = true
+	}
 	for _, ev := range events[start:] {
 		switch ev.Type {
 		case "reset":

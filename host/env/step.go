@@ -61,6 +61,19 @@ func (e *Episode) Step(ctx context.Context, action core.Action) (core.StepResult
 		obs.Status = "error"
 	}
 	res.Observation = obs
+	if e.state.terminated || e.state.truncated {
+		submitted := 0
+		if out.terminal && obs.Submission != nil && obs.Submission.Valid {
+			submitted = e.state.step
+		}
+		final, err := e.finish(ctx, submitted, obs.Submission)
+		if err != nil {
+			return res, err
+		}
+		if final != nil {
+			res.Info["final"] = final
+		}
+	}
 	e.render(ctx, &res)
 	if err := e.record(action, res, out.code); err != nil {
 		return res, err
