@@ -90,13 +90,17 @@ func competitionsList(ctx context.Context, a *app, args []string) error {
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSOURCE\tSPLIT\tDOMAIN\tMETRIC\tDIRECTION\tPREPARED\tTITLE")
-	unprepared := 0
+	unprepared, withRecipe := 0, 0
 	for _, e := range entries {
 		prepared := "yes"
 		if !e.Prepared {
 			prepared = "no"
 			if e.Loader == competitions.NativeLoader {
 				unprepared++
+			}
+			if e.Loader == competitions.MLEDojoLoader && e.Labels["recipe"] == "yes" {
+				prepared = "no (dojo prepare)"
+				withRecipe++
 			}
 		}
 		split, dir := e.Labels["split"], e.Labels["direction"]
@@ -106,6 +110,9 @@ func competitionsList(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(a.stderr, "%d competitions\n", len(entries))
 	if unprepared > 0 {
 		fmt.Fprintf(a.stderr, "%d starter competitions not prepared in %s; build them with `dojo competitions prepare --pack starter`\n", unprepared, dir)
+	}
+	if withRecipe > 0 {
+		fmt.Fprintf(a.stderr, "%d MLE-Dojo competitions not prepared have a recipe; build one from Kaggle's files with `dojo prepare ID --raw DIR` or `dojo prepare ID --download`\n", withRecipe)
 	}
 	return nil
 }

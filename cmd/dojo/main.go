@@ -34,6 +34,7 @@ var commands = []command{
 	{"play", "play a whole episode with an agent (or --resume one)", runPlay},
 	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
 	{"competitions", "list, show or prepare competitions: competitions list | show ID | prepare --pack starter", runCompetitions},
+	{"prepare", "prepare an MLE-Dojo competition from Kaggle's files: prepare ID --raw DIR | --download", runPrepare},
 }
 
 func main() {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/pluginapi"
 )
@@ -60,7 +62,10 @@ func requireFile(p string) (string, error) {
 	return p, nil
 }
 
-type loader struct{ layout layout }
+type loader struct {
+	layout layout
+	log    hclog.Logger
+}
 
 var _ pluginapi.TaskLoader = loader{}
 
@@ -88,7 +93,7 @@ func (l loader) List(_ context.Context, req pluginapi.ListTasksRequest) ([]plugi
 			ID: id, Title: e.Title, Domain: e.Domain, Metric: e.Metric.Name, Prepared: prepared,
 			Labels: map[string]string{
 				"split": e.Split, "eval_group": e.EvalGroup, "task_type": e.TaskType, "direction": e.Direction,
-				"source": e.Source, "kaggle_metric": e.KaggleMetric,
+				"source": e.Source, "kaggle_metric": e.KaggleMetric, "recipe": recipeLabel(id),
 			},
 		})
 	}
@@ -118,6 +123,11 @@ func (l loader) Load(_ context.Context, req pluginapi.LoadTaskRequest) (core.Com
 	if err != nil {
 		return core.Competition{}, core.AsError(err).WithCauses(strings.ReplaceAll(l.layout.prepare, "ID", req.ID))
 	}
+	if l.layout.name == mledojoLayout.name {
+		if err := verifyPrepared(req.Root, req.ID); err != nil {
+			return core.Competition{}, err
+		}
+	}
 	if len(c.Boards) == 0 {
 		return core.Competition{}, core.Errorf(core.TypeLeaderboard, "%s has no usable leaderboard", req.ID)
 	}
@@ -131,11 +141,24 @@ func (l loader) Load(_ context.Context, req pluginapi.LoadTaskRequest) (core.Com
 	return c, nil
 }
 
-// Prepare is not offered yet: preparing from raw Kaggle downloads needs per-competition recipes.
-func (l loader) Prepare(_ context.Context, req pluginapi.PrepareTaskRequest) (pluginapi.PrepareTaskResponse, error) {
+// Prepare builds competition ID from Kaggle's raw files in RawDir into DataDir/ID/data with the
+// competition's recipe (recipes/ID.yaml), records the checksums in DataDir/ID/prepared.yaml, and
+// returns the loaded competition. Only the mledojo layout is prepared.
+func (l loader) Prepare(ctx context.Context, req pluginapi.PrepareTaskRequest) (pluginapi.PrepareTaskResponse, error) {
 	if _, err := lookup(req.ID); err != nil {
 		return pluginapi.PrepareTaskResponse{}, err
 	}
-	return pluginapi.PrepareTaskResponse{}, core.Errorf(core.TypeCompetitionData, "%s: preparing from raw downloads is not available in the %s loader yet", req.ID, l.layout.name).
-		WithCauses(strings.ReplaceAll(l.layout.prepare, "ID", req.ID))
+	if l.layout.name != mledojoLayout.name {
+		return pluginapi.PrepareTaskResponse{}, core.Errorf(core.TypeInvalidArgument, "%s: the %s loader does not prepare competitions", req.ID, l.layout.name).
+			WithCauses(strings.ReplaceAll(l.layout.prepare, "ID", req.ID), "or prepare it in MLE-Dojo's layout: dojo prepare "+req.ID+" --raw DIR")
+	}
+	return l.prepare(ctx, req)
+}
+
+// recipeLabel says whether `dojo prepare` can build a competition: yes, or no.
+func recipeLabel(id string) string {
+	if hasRecipe(id) {
+		return "yes"
+	}
+	return "no"
 }

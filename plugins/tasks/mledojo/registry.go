@@ -20,7 +20,7 @@ import (
 // The registry (one YAML per competition) and the original's data: descriptions and the real
 // public and private leaderboards (MIT licence, data/LICENSE).
 //
-//go:embed registry/*.yaml data
+//go:embed registry/*.yaml data recipes/*.yaml
 var files embed.FS
 
 // Entry is one registry file; see registry/README.md for the fields.
