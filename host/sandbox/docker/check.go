@@ -88,8 +88,8 @@ func (b *Backend) enforced(spec sandbox.Spec, info *system.Info) []sandbox.Featu
 			Detail: fmt.Sprintf("%d bytes, no swap", lim.MemoryBytes)},
 		{Name: FeatureCPU, Active: can(info != nil && info.CPUCfsQuota), Detail: fmt.Sprintf("%g CPUs", lim.CPUs)},
 		{Name: FeaturePids, Active: can(info != nil && info.PidsLimit), Detail: fmt.Sprintf("%d processes", lim.Processes)},
-		{Name: FeatureDisk, Active: false, Detail: fmt.Sprintf(
-			"/tmp capped at %d bytes and each file by RLIMIT_FSIZE; the workspace bind mount has no quota", lim.DiskBytes)},
+		{Name: FeatureDisk, Active: true, Detail: fmt.Sprintf(
+			"%d bytes: the workspace measured by the host during each execution, /tmp capped, each file by RLIMIT_FSIZE", lim.DiskBytes)},
 		{Name: FeatureUserNS, Active: has("userns") || has("rootless"),
 			Detail: "root in the container is root on the host unless the engine remaps users"},
 	}

@@ -35,6 +35,7 @@ const (
 	stoppedTimeout
 	stoppedCancelled
 	stoppedClosed
+	stoppedDisk // the workspace went over its disk limit
 )
 
 // runnerInput is what the runner reads on stdin: the length of a NUL-separated header (nonce,
@@ -150,6 +151,8 @@ func (s *containerSandbox) wait(ctx context.Context, a *attached, timeout time.D
 		stop = stoppedCancelled
 	case <-s.closing:
 		stop = stoppedClosed
+	case <-s.quotaExceeded():
+		stop = stoppedDisk
 	}
 	s.stopProcesses(a)
 	return stop
@@ -238,6 +241,8 @@ func classify(stop stopReason, rep report, reported bool, exit int) core.Outcome
 	switch {
 	case stop == stoppedTimeout:
 		return core.OutcomeTimedOut
+	case stop == stoppedDisk:
+		return core.OutcomeResourceLimit
 	case stop != notStopped:
 		return core.OutcomeKilled
 	case reported && rep.OOM && exit != 0:

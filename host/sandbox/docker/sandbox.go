@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/sandbox"
+	"github.com/mledojo/dojo/host/sandbox/diskquota"
 )
 
 // cleanupTimeout bounds the engine calls that tidy up after an execution or a sandbox, which run even
@@ -31,6 +33,9 @@ type containerSandbox struct {
 	session *session
 	// sessionLost says the last interpreter died, so the next one's first result must say so.
 	sessionLost bool
+	// quota watches the workspace during the running Exec; usage is its size after the last one.
+	quota *diskquota.Watch
+	usage int64
 
 	mu      sync.Mutex
 	id      string
@@ -150,11 +155,31 @@ func (s *containerSandbox) Exec(ctx context.Context, req sandbox.ExecRequest) (s
 	if req.Code != "" && len(req.Argv) > 0 {
 		return sandbox.Result{}, core.Errorf(core.TypeInvalidArgument, "docker: an execution is code or argv, not both")
 	}
-	if s.spec.Mode == sandbox.ModeSession {
-		return s.execSession(ctx, req)
+	if s.quota == nil {
+		s.usage, _ = diskquota.Usage(s.spec.WorkspaceDir)
 	}
-	return s.execFresh(ctx, req)
+	s.quota = diskquota.Start(s.spec.WorkspaceDir, s.spec.Limits.DiskBytes, s.usage)
+	var (
+		res sandbox.Result
+		err error
+	)
+	if s.spec.Mode == sandbox.ModeSession {
+		res, err = s.execSession(ctx, req)
+	} else {
+		res, err = s.execFresh(ctx, req)
+	}
+	usage, over := s.quota.Finish()
+	s.usage = usage
+	if over && err == nil && res.Outcome != core.OutcomeTimedOut && res.Outcome != core.OutcomeOutOfMemory {
+		res.Outcome = core.OutcomeResourceLimit
+		res.Stderr += fmt.Sprintf("\n[dojo] the workspace holds %s, over its %s disk limit\n",
+			sandbox.FormatBytes(usage), sandbox.FormatBytes(s.spec.Limits.DiskBytes))
+	}
+	return res, err
 }
+
+// quotaExceeded is closed when the running Exec's workspace goes over its disk limit.
+func (s *containerSandbox) quotaExceeded() <-chan struct{} { return s.quota.Exceeded() }
 
 // Reset replaces the container: every process, the session interpreter and /tmp are gone; the
 // workspace, being the host's directory, stays.

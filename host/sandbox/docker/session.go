@@ -224,7 +224,7 @@ func (s *containerSandbox) execSession(ctx context.Context, req sandbox.ExecRequ
 func (s *containerSandbox) follow(ctx context.Context, sess *session, stdout, stderr io.Writer, timeout time.Duration) (*bridgeEnd, stopReason) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	expired, cancelled, closing := timer.C, ctx.Done(), s.closing
+	expired, cancelled, closing, disk := timer.C, ctx.Done(), s.closing, s.quotaExceeded()
 	stop := notStopped
 	var killed chan struct{} // closed once a stop has killed the processes
 	finish := func(end *bridgeEnd) (*bridgeEnd, stopReason) {
@@ -256,10 +256,12 @@ func (s *containerSandbox) follow(ctx context.Context, sess *session, stdout, st
 			stop = stoppedCancelled
 		case <-closing:
 			stop = stoppedClosed
+		case <-disk:
+			stop = stoppedDisk
 		}
 		// Stopped: kill everything, the interpreter included, from a second exec, and keep reading
 		// frames meanwhile so the stream can drain.
-		expired, cancelled, closing = nil, nil, nil
+		expired, cancelled, closing, disk = nil, nil, nil, nil
 		killed = make(chan struct{})
 		go func() {
 			s.stopProcesses(sess.a)

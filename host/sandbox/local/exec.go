@@ -13,6 +13,7 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/sandbox"
+	"github.com/mledojo/dojo/host/sandbox/diskquota"
 )
 
 // stopReason says why the backend stopped an execution, if it did.
@@ -35,7 +36,7 @@ type execution struct {
 	stdout, stderr *sandbox.OutputBuffer
 	copied         sync.WaitGroup
 	before         cgroupCounters
-	quota          *quotaWatch
+	quota          *diskquota.Watch
 	start          time.Time
 }
 
@@ -65,7 +66,7 @@ func (s *localSandbox) begin() (e *execution, outW, errW *os.File, err error) {
 	}
 	e.before = s.cg.counters()
 	s.cg.resetPeak()
-	e.quota = watchQuota(s.spec.WorkspaceDir, s.lim.DiskBytes, s.usage)
+	e.quota = diskquota.Start(s.spec.WorkspaceDir, s.lim.DiskBytes, s.usage)
 	e.start = time.Now()
 	return e, outW, errW, nil
 }
@@ -102,7 +103,7 @@ func (e *execution) finishWithin(grace time.Duration, stop stopReason, st *exitS
 	}
 	e.outR.Close()
 	e.errR.Close()
-	usage, over := e.quota.finish()
+	usage, over := e.quota.Finish()
 	e.s.usage = usage
 	after := e.s.cg.counters()
 	res := sandbox.Result{ExitCode: exitCode, Duration: duration, PeakBytes: e.s.cg.peakBytes()}
@@ -236,7 +237,7 @@ func (s *localSandbox) execProcess(ctx context.Context, req sandbox.ExecRequest,
 // stopped. A stopped job's processes are killed (all of them, the session interpreter included)
 // and wait returns once the job's exit is known or its box is gone.
 func (s *localSandbox) wait(ctx context.Context, b processes, exit <-chan exitStatus, results <-chan driverAnswer,
-	q *quotaWatch, timeout time.Duration) (stopReason, *exitStatus, *driverAnswer) {
+	q *diskquota.Watch, timeout time.Duration) (stopReason, *exitStatus, *driverAnswer) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	stop := notStopped
@@ -247,7 +248,7 @@ func (s *localSandbox) wait(ctx context.Context, b processes, exit <-chan exitSt
 		return notStopped, nil, &r
 	case <-timer.C:
 		stop = stoppedTimeout
-	case <-q.exceeded:
+	case <-q.Exceeded():
 		stop = stoppedDisk
 	case <-ctx.Done():
 		stop = stoppedCancelled

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/sandbox"
+	"github.com/mledojo/dojo/host/sandbox/diskquota"
 	"github.com/mledojo/dojo/host/sandbox/sandboxtest"
 )
 
@@ -251,7 +252,7 @@ for i in range(64):
 print("wrote 1 GiB")
 `)
 	sandboxtest.ExpectOutcome(t, res, core.OutcomeResourceLimit)
-	usage, err := diskUsage(f.Workspace())
+	usage, err := diskquota.Usage(f.Workspace())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/sandbox"
+	"github.com/mledojo/dojo/host/sandbox/diskquota"
 )
 
 // localSandbox is one episode's sandbox: a cgroup for its whole life, and a box (init and its
@@ -138,7 +139,7 @@ func newLocalSandbox(b *Backend, spec sandbox.Spec, insecure bool) (*localSandbo
 		s.teardown()
 		return nil, core.Errorf(core.TypeSandboxInit, "local sandbox: %w", err)
 	}
-	s.usage, _ = diskUsage(spec.WorkspaceDir)
+	s.usage, _ = diskquota.Usage(spec.WorkspaceDir)
 	return s, nil
 }
 

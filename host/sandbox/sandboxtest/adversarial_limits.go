@@ -2,6 +2,7 @@ package sandboxtest
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -187,7 +188,42 @@ print("wrote", written)
 		}
 		f.Exec("import os\nfor p in ['/workspace/big.bin', '/tmp/big.bin']:\n    try:\n        os.remove(p)\n    except OSError:\n        pass")
 		f.ExpectOK()
+	} // Many files each under the per-file cap: only a limit on the workspace's total holds them.
+	res := f.Exec(`
+import os
+written = 0
+for i in range(512):
+    with open("/workspace/part%03d.bin" % i, "wb") as fh:
+        fh.write(b"q" * (4 << 20))
+    written += 4 << 20
+print("wrote", written)
+`)
+	ExpectOutcome(t, res, core.OutcomeResourceLimit)
+	if strings.Contains(res.Stdout, "wrote 2147483648") {
+		t.Fatalf("2 GiB in 4 MiB files fit in a 64 MiB workspace quota: %s", Describe(res))
 	}
+	// The watch polls, so a fast writer overshoots by what it writes between two measurements; far
+	// less than the 2 GiB it tried.
+	if usage := dirSize(f.Workspace()); usage > 4*quota {
+		t.Errorf("the workspace grew to %d bytes, far past the %d quota", usage, quota)
+	}
+	// Over quota, code that deletes still runs.
+	f.Exec("import glob, os\nfor p in glob.glob('/workspace/part*.bin'):\n    os.remove(p)")
+	f.ExpectOK()
+}
+
+// dirSize is the total size of the regular files beneath dir.
+func dirSize(dir string) int64 {
+	var total int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		return nil
+	})
+	return total
 }
 
 func testHugeOutput(t *testing.T, nb backendMaker) {

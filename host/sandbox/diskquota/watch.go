@@ -1,6 +1,6 @@
 //go:build linux
 
-package local
+package diskquota
 
 import (
 	"sync"
@@ -8,7 +8,7 @@ import (
 )
 
 // The workspace is a directory of the host, bind-mounted, so no filesystem limit applies to it.
-// Limits.DiskBytes is enforced three ways: RLIMIT_FSIZE caps every file the code writes (anywhere)
+// In the local sandbox Limits.DiskBytes is enforced three ways: RLIMIT_FSIZE caps every file the code writes (anywhere)
 // at DiskBytes; a watch measures the workspace while the code runs and stops the execution once it
 // holds more than DiskBytes (and more than before the execution, so that an agent over quota may
 // still run code that deletes); and the final measurement classifies the execution as
@@ -17,8 +17,8 @@ import (
 // /tmp and /dev/shm are tmpfs mounts capped at min(DiskBytes, MemoryBytes/2) and MemoryBytes/2,
 // and their pages count against the memory limit.
 
-// quotaWatch measures a workspace during one execution.
-type quotaWatch struct {
+// Watch measures a workspace during one execution.
+type Watch struct {
 	dir   string
 	limit int64
 	base  int64
@@ -38,17 +38,19 @@ const (
 	quotaMaxInterval = time.Second
 )
 
-func watchQuota(dir string, limit, base int64) *quotaWatch {
-	q := &quotaWatch{dir: dir, limit: limit, base: base, usage: base,
+// Start watches dir during one execution: it is over quota once it holds more than limit bytes and
+// more than base (its usage before the execution), so that code run over quota may still delete.
+func Start(dir string, limit, base int64) *Watch {
+	q := &Watch{dir: dir, limit: limit, base: base, usage: base,
 		exceeded: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	go q.run()
 	return q
 }
 
 // over says whether usage breaks the quota.
-func (q *quotaWatch) over(usage int64) bool { return usage > q.limit && usage > q.base }
+func (q *Watch) over(usage int64) bool { return usage > q.limit && usage > q.base }
 
-func (q *quotaWatch) run() {
+func (q *Watch) run() {
 	defer close(q.done)
 	interval := quotaMinInterval
 	t := time.NewTimer(interval)
@@ -60,11 +62,11 @@ func (q *quotaWatch) run() {
 		case <-t.C:
 		}
 		began := time.Now()
-		usage, err := diskUsage(q.dir)
+		usage, err := Usage(q.dir)
 		q.mu.Lock()
 		q.usage, q.err = usage, err
 		q.mu.Unlock()
-		if err == errTooDeep || (err == nil && q.over(usage)) {
+		if err == ErrTooDeep || (err == nil && q.over(usage)) {
 			close(q.exceeded)
 			return
 		}
@@ -73,9 +75,12 @@ func (q *quotaWatch) run() {
 	}
 }
 
-// finish stops the watch, measures once more, and returns the usage and whether it broke the
+// Exceeded is closed when the workspace goes over quota during the execution.
+func (q *Watch) Exceeded() <-chan struct{} { return q.exceeded }
+
+// Finish stops the watch, measures once more, and returns the usage and whether it broke the
 // quota at any point.
-func (q *quotaWatch) finish() (usage int64, over bool) {
+func (q *Watch) Finish() (usage int64, over bool) {
 	close(q.stop)
 	<-q.done
 	select {
@@ -83,11 +88,11 @@ func (q *quotaWatch) finish() (usage int64, over bool) {
 		over = true
 	default:
 	}
-	usage, err := diskUsage(q.dir)
-	if err == errTooDeep {
+	usage, err := Usage(q.dir)
+	if err == ErrTooDeep {
 		over = true
 	}
-	if err != nil && err != errTooDeep {
+	if err != nil && err != ErrTooDeep {
 		q.mu.Lock()
 		usage = q.usage
 		q.mu.Unlock()
