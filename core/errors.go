@@ -34,6 +34,17 @@ const (
 	TypePluginCrashed       ErrorType = "plugin_crashed"
 	TypePluginProtocol      ErrorType = "plugin_protocol"
 	TypeInternal            ErrorType = "internal"
+	// TypeUnavailable is a service outside the host that stayed unreachable or kept failing after
+	// retries, such as an agent's model provider: an infrastructure failure, not the agent's.
+	TypeUnavailable ErrorType = "unavailable"
+	// The remote env API's own failures (host/server): a call without a valid token, an episode id
+	// the caller does not own or that does not exist, an episode that is closed (ResumeEpisode reopens
+	// it), a server at its episode cap, and a request over the size limits.
+	TypeUnauthenticated ErrorType = "unauthenticated"
+	TypeEpisodeNotFound ErrorType = "episode_not_found"
+	TypeEpisodeClosed   ErrorType = "episode_closed"
+	TypeServerBusy      ErrorType = "server_busy"
+	TypeRequestTooLarge ErrorType = "request_too_large"
 )
 
 // ErrorTypes lists every ErrorType, in declaration order.
@@ -42,7 +53,8 @@ var ErrorTypes = []ErrorType{
 	TypeSubmissionNotFound, TypeSubmissionInvalid, TypeGroundTruth, TypeEvaluation, TypeLeaderboard,
 	TypeInfoRequest, TypeCodeSyntax, TypeCodeRuntime, TypeCompetitionNotFound, TypeCompetitionData,
 	TypeMetric, TypeInvalidAction, TypeInvalidArgument, TypeConfig, TypePluginNotFound, TypePluginCrashed,
-	TypePluginProtocol, TypeInternal,
+	TypePluginProtocol, TypeInternal, TypeUnavailable, TypeUnauthenticated, TypeEpisodeNotFound,
+	TypeEpisodeClosed, TypeServerBusy, TypeRequestTooLarge,
 }
 
 // Sentinels for errors.Is: errors.Is(err, core.ErrSubmissionInvalid) holds for any *Error of that type.
@@ -69,6 +81,12 @@ var (
 	ErrPluginCrashed       = &Error{Type: TypePluginCrashed}
 	ErrPluginProtocol      = &Error{Type: TypePluginProtocol}
 	ErrInternal            = &Error{Type: TypeInternal}
+	ErrUnavailable         = &Error{Type: TypeUnavailable}
+	ErrUnauthenticated     = &Error{Type: TypeUnauthenticated}
+	ErrEpisodeNotFound     = &Error{Type: TypeEpisodeNotFound}
+	ErrEpisodeClosed       = &Error{Type: TypeEpisodeClosed}
+	ErrServerBusy          = &Error{Type: TypeServerBusy}
+	ErrRequestTooLarge     = &Error{Type: TypeRequestTooLarge}
 )
 
 // Error is Dojo's error value: a type to switch on, a one-line message, details for a person or an agent,
