@@ -47,6 +47,9 @@ type Config struct {
 	Dir string `json:"dir"`
 	// SubmissionFile is the file name agent code writes its predictions to, in the workspace.
 	SubmissionFile string `json:"submission_file"`
+	// ID names a new episode (letters, digits, '-' and '_'); empty means a random one. A server that
+	// names the episode's directory after it sets it. The manifest keeps the ID, not this field.
+	ID string `json:"-"`
 	// ScoreSplit is full (score on all the answers, the original's behaviour, default) or public
 	// (score on a seeded public part during the episode and on the held-out rest at the end).
 	ScoreSplit ScoreSplit `json:"score_split,omitempty"`
@@ -111,6 +114,8 @@ func (c Config) Validate() error {
 		return bad("score_split", c.ScoreSplit, `"full" or "public"`)
 	case c.PublicFraction < 0 || c.PublicFraction >= 1 || math.IsNaN(c.PublicFraction):
 		return bad("public_fraction", c.PublicFraction, "a fraction between 0 and 1 (exclusive), such as 0.3")
+	case strings.Trim(c.ID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" || len(c.ID) > 64:
+		return bad("id", c.ID, "at most 64 letters, digits, '-' and '_'")
 	case c.Dir == "":
 		return bad("dir", `""`, "a directory for the episode's history")
 	case strings.ContainsAny(c.SubmissionFile, `/\`) || c.SubmissionFile == "." || c.SubmissionFile == "..":

@@ -99,7 +99,11 @@ func New(ctx context.Context, comp core.Competition, cfg Config, deps Deps) (*Ep
 	if err := os.MkdirAll(filepath.Join(cfg.Dir, workspaceDir), 0o755); err != nil {
 		return nil, core.Errorf(core.TypeInternal, "workspace: %w", err)
 	}
-	e, err := newFromManifest(comp, cfg, deps, newID())
+	id := cfg.ID
+	if id == "" {
+		id = newID()
+	}
+	e, err := newFromManifest(comp, cfg, deps, id)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +141,7 @@ type ResetOptions struct {
 }
 
 // Reset starts (or restarts) the episode: a clean workspace and interpreter, full budgets. It returns
-// the first observation (the task) and info (episode id, actions, budgets).
+// the first observation (the task) and info (episode id, actions and the custom ones' specs, budgets).
 func (e *Episode) Reset(ctx context.Context, opts ResetOptions) (core.Observation, map[string]any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -170,7 +174,9 @@ func (e *Episode) Reset(ctx context.Context, opts ResetOptions) (core.Observatio
 	}
 	obs := e.observe(core.ActionReset)
 	obs.Info = map[string]any{"task": e.taskText()}
-	return obs, e.info(), nil
+	info := e.info()
+	info["action_specs"] = e.actionSpecs(ctx)
+	return obs, info, nil
 }
 
 func (e *Episode) startSandbox(ctx context.Context) error {
