@@ -56,6 +56,10 @@ type Episode struct {
 	MaxTime   time.Duration `koanf:"max_time" default:"2h" check:"positive" help:"wall time before an episode is truncated"`
 	ScoreMode string        `koanf:"score_mode" default:"position" oneof:"position|raw" help:"reward: position (mean HumanRank) or raw (the metric's value)"`
 	Feedback  []string      `koanf:"feedback" default:"base" help:"feedback styles rendered for each step"`
+	// ScoreSplit public holds part of the answers out of every score during the episode and scores
+	// the agent's chosen submission on it once the episode ends (host/env.SplitPublic).
+	ScoreSplit     string  `koanf:"score_split" default:"full" oneof:"full|public" help:"answers that score submissions: full (all, the original's behaviour) or public (a seeded public part during the episode, the held-out rest for the final score)"`
+	PublicFraction float64 `koanf:"public_fraction" default:"0.3" check:"fraction" help:"share of the answers' ids in the public part under score_split public"`
 }
 
 // Defaults returns the configuration before any file, environment variable or flag is applied.

@@ -21,7 +21,8 @@ func TestDefaults_AreTheDocumentedValuesAndValid(t *testing.T) {
 			MaxMessageBytes: 64 << 20,
 		},
 		Sandbox: Sandbox{Backend: "local", ExecMode: "fresh", Timeout: 10 * time.Minute, MemoryBytes: 8 << 30},
-		Episode: Episode{MaxSteps: 50, MaxTime: 2 * time.Hour, ScoreMode: "position", Feedback: []string{"base"}},
+		Episode: Episode{MaxSteps: 50, MaxTime: 2 * time.Hour, ScoreMode: "position", Feedback: []string{"base"},
+			ScoreSplit: "full", PublicFraction: 0.3},
 		DataDir: "",
 		RunsDir: "./runs",
 	}
@@ -50,7 +51,8 @@ func TestKeys_ListEveryLeafInDeclarationOrder(t *testing.T) {
 		"log.level", "log.format",
 		"plugins.dirs", "plugins.pins", "plugins.start_timeout", "plugins.max_message_bytes",
 		"sandbox.backend", "sandbox.exec_mode", "sandbox.timeout", "sandbox.memory_bytes", "sandbox.insecure", "sandbox.docker_image",
-		"episode.max_steps", "episode.max_time", "episode.score_mode", "episode.feedback",
+		"episode.max_steps", "episode.max_time", "episode.score_mode", "episode.feedback", "episode.score_split",
+		"episode.public_fraction",
 		"data_dir", "runs_dir",
 	}
 	if got := Keys(); !slices.Equal(got, want) {

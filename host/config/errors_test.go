@@ -62,6 +62,16 @@ func TestLoad_ErrorsNameKeySourceAndWhatIsAllowed(t *testing.T) {
 			want:  []string{`unknown key "log.levle" in flags`, `did you mean "log.level"?`},
 		},
 		{
+			name: "a public fraction outside (0, 1)",
+			file: "episode:\n  public_fraction: 1.5\n",
+			want: []string{`"episode.public_fraction"`, "a fraction between 0 and 1, both excluded"},
+		},
+		{
+			name: "a score split that does not exist",
+			file: "episode:\n  score_split: private\n",
+			want: []string{`"episode.score_split"`, "full, public"},
+		},
+		{
 			name: "integer where a level is wanted",
 			file: "log:\n  level: 5\n",
 			want: []string{`wrong type for "log.level" in ` + file + ": got integer 5", "want a string, one of: trace, debug, info, warn, error"},

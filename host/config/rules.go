@@ -34,6 +34,12 @@ var valueRules = map[string]valueRule{
 			}
 		},
 	},
+	"fraction": {
+		want: "a fraction between 0 and 1, both excluded",
+		apply: func(v reflect.Value) (reflect.Value, bool) {
+			return v, v.Float() > 0 && v.Float() < 1
+		},
+	},
 	"sha256": {
 		want: "a sha256 digest: 64 hex digits, as sha256sum prints it",
 		apply: func(v reflect.Value) (reflect.Value, bool) {
