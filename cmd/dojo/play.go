@@ -9,8 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mledojo/dojo/agents"
 	"github.com/mledojo/dojo/agents/baseline"
+	"github.com/mledojo/dojo/agents/llm"
 	"github.com/mledojo/dojo/core"
+	"github.com/mledojo/dojo/host/config"
 	"github.com/mledojo/dojo/host/env"
 	"github.com/mledojo/dojo/host/sandbox"
 )
@@ -86,20 +89,27 @@ func (f episodeFlags) open(ctx context.Context, a *app) (*env.Episode, error) {
 		name := strings.NewReplacer("@", "-", "/", "-").Replace(comp.ID)
 		dir = filepath.Join(cfg.RunsDir, fmt.Sprintf("%s-%s", name, time.Now().Format("20060102-150405")))
 	}
-	timeout := cfg.Sandbox.Timeout
+	ecfg := episodeConfig(cfg)
 	if *f.timeout > 0 {
-		timeout = *f.timeout
+		ecfg.ExecTimeout, ecfg.Limits.Timeout = *f.timeout, *f.timeout
 	}
-	steps := cfg.Episode.MaxSteps
 	if *f.maxSteps > 0 {
-		steps = *f.maxSteps
+		ecfg.MaxSteps = *f.maxSteps
 	}
-	return env.New(ctx, comp, env.Config{
-		MaxSteps: steps, MaxTime: cfg.Episode.MaxTime, ExecTimeout: timeout,
+	ecfg.Dir = dir
+	return env.New(ctx, comp, ecfg, env.Deps{Plugins: cat, Sandbox: backend, Logger: a.log, Version: version})
+}
+
+// episodeConfig is the episode configuration the host configuration describes; play, exec and eval
+// start from it.
+func episodeConfig(cfg config.Config) env.Config {
+	return env.Config{
+		MaxSteps: cfg.Episode.MaxSteps, MaxTime: cfg.Episode.MaxTime, ExecTimeout: cfg.Sandbox.Timeout,
 		ExecMode: sandbox.ExecMode(cfg.Sandbox.ExecMode), ScoreMode: env.ScoreMode(cfg.Episode.ScoreMode),
-		Limits:   sandbox.Limits{Timeout: timeout, MemoryBytes: cfg.Sandbox.MemoryBytes},
-		Feedback: cfg.Episode.Feedback, Dir: dir,
-	}, env.Deps{Plugins: cat, Sandbox: backend, Logger: a.log, Version: version})
+		Limits:     sandbox.Limits{Timeout: cfg.Sandbox.Timeout, MemoryBytes: cfg.Sandbox.MemoryBytes},
+		Feedback:   cfg.Episode.Feedback,
+		ScoreSplit: env.ScoreSplit(cfg.Episode.ScoreSplit), PublicFraction: cfg.Episode.PublicFraction,
+	}
 }
 
 // runExec runs one file as one execute_code step of a fresh episode.
@@ -150,21 +160,38 @@ func runExec(ctx context.Context, a *app, args []string) error {
 // runPlay plays a whole episode with an agent, or resumes one.
 func runPlay(ctx context.Context, a *app, args []string) error {
 	f := newEpisodeFlags(a, "play")
-	agent := f.fs.String("agent", "baseline", "agent: baseline")
+	agent := f.fs.String("agent", "baseline", "agent: baseline or llm")
+	provider := f.fs.String("provider", llm.ProviderOpenAI, "llm agent: openai, openai-compatible or anthropic")
+	model := f.fs.String("model", "", "llm agent: the provider's model `name`")
+	baseURL := f.fs.String("base-url", "", "llm agent: the API's `URL` (required for openai-compatible)")
+	keyEnv := f.fs.String("api-key-env", "", "llm agent: the environment `variable` holding the API key (default OPENAI_API_KEY or ANTHROPIC_API_KEY)")
 	resume := f.fs.String("resume", "", "continue the crashed or stopped episode in `DIR`")
 	f.fs.Usage = func() {
-		fmt.Fprintln(a.stderr, "usage: dojo play --competition ID [--agent baseline] [--max-steps N] [--sandbox S] [--exec-mode M] [--out DIR] [--json]\n       dojo play --resume DIR")
+		fmt.Fprintln(a.stderr, "usage: dojo play --competition ID [--agent baseline|llm] [--max-steps N] [--sandbox S] [--exec-mode M] [--out DIR] [--json]\n       dojo play --agent llm --provider P --model M [--base-url URL] [--api-key-env VAR] --competition ID\n       dojo play --resume DIR [--agent ...]")
 		f.fs.PrintDefaults()
 	}
 	if err := f.fs.Parse(reorder(args)); err != nil {
 		return err
 	}
-	if f.fs.NArg() > 0 || *agent != "baseline" {
-		if *agent != "baseline" {
-			fmt.Fprintf(a.stderr, "dojo play: unknown agent %q (available: baseline)\n", *agent)
+	if f.fs.NArg() > 0 || (*agent != "baseline" && *agent != "llm") {
+		if *agent != "baseline" && *agent != "llm" {
+			fmt.Fprintf(a.stderr, "dojo play: unknown agent %q (available: baseline, llm)\n", *agent)
 		}
 		f.fs.Usage()
 		return errUsage
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
+	if *f.asJSON {
+		logf = func(string, ...any) {}
+	}
+	// The agent is built first: a bad model config should not leave an episode directory behind.
+	var player agents.Agent = baseline.Agent{Log: logf}
+	if *agent == "llm" {
+		p, err := llm.New(llm.Config{Provider: *provider, Model: *model, BaseURL: *baseURL, APIKeyEnv: *keyEnv}, llm.Options{Log: logf})
+		if err != nil {
+			return err
+		}
+		player = p
 	}
 	var (
 		ep  *env.Episode
@@ -179,12 +206,7 @@ func runPlay(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ep.Close(context.WithoutCancel(ctx))
-	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
-	if *f.asJSON {
-		logf = func(string, ...any) {}
-	}
-	player := baseline.Agent{Log: logf}
-	var summary baseline.Summary
+	var summary agents.Summary
 	if *resume != "" {
 		summary, err = player.Continue(ctx, ep)
 	} else {
@@ -206,6 +228,10 @@ func runPlay(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "best HumanRank %.4f\n", *summary.BestRank)
 	}
 	fmt.Fprintf(a.stdout, "total reward  %.4f\nhistory       %s\n", summary.TotalReward, ep.Dir())
+	if u := summary.Usage; u != nil {
+		fmt.Fprintf(a.stdout, "model usage   %d calls, %d prompt + %d completion tokens, $%.4f, %d retries, %d repairs\n",
+			u.Calls, u.PromptTokens, u.CompletionTokens, u.CostUSD, u.Retries, u.Repairs)
+	}
 	return nil
 }
 
