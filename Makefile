@@ -8,7 +8,7 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 
 # Debian packages the tests and benchmarks use: scikit-learn and friends compute reference scores,
 # through /usr/bin/python3 (the python3 on PATH may be another interpreter).
-APT_PACKAGES := python3-sklearn python3-pandas python3-numpy python3-scipy python3-statsmodels r-base-core r-cran-palmerpenguins r-cran-mlbench r-cran-modeldata r-cran-cardata dataset-fashion-mnist
+APT_PACKAGES := python3-sklearn python3-pandas python3-numpy python3-scipy python3-statsmodels r-base-core r-cran-palmerpenguins r-cran-mlbench r-cran-modeldata r-cran-cardata dataset-fashion-mnist chromium
 
 .PHONY: all deps build plugins image test bench demo proto lint clean
 

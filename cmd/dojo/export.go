@@ -77,7 +77,7 @@ func containsEq(s string) bool {
 // isBoolFlag names the boolean flags used across commands, which take no separate value.
 func isBoolFlag(s string) bool {
 	switch s {
-	case "-json", "--json", "-insecure", "--insecure", "-h", "--help", "-help":
+	case "-json", "--json", "-insecure", "--insecure", "-force", "--force", "-h", "--help", "-help":
 		return true
 	}
 	return false

@@ -33,6 +33,8 @@ var commands = []command{
 	{"exec", "run one file as an execute_code step of a fresh episode", runExec},
 	{"play", "play a whole episode with an agent (or --resume one)", runPlay},
 	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
+	{"eval", "run agents x competitions x seeds in parallel, resumably: eval --config eval.yaml", runEval},
+	{"report", "leaderboard, report.md and report.html of an eval run: report RUN_DIR", runReport},
 	{"competitions", "list, show or prepare competitions: competitions list | show ID | prepare --pack starter", runCompetitions},
 	{"prepare", "prepare an MLE-Dojo competition from Kaggle's files: prepare ID --raw DIR | --download", runPrepare},
 }

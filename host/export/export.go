@@ -27,6 +27,11 @@ const (
 	RL  Format = "rl"
 )
 
+// LabelsFile is an optional file of an episode directory: a JSON object of labels (dojo eval writes
+// agent, agent_kind, competition and seed) that Export copies into every record of the episode, at the
+// top level of RL records and into the metadata of SFT ones.
+const LabelsFile = "labels.json"
+
 // Options control an export.
 type Options struct {
 	Format Format
@@ -117,6 +122,7 @@ type episode struct {
 	manifest env.Manifest
 	task     string
 	steps    []env.Event
+	labels   map[string]any
 }
 
 func load(dir string) (episode, error) {
@@ -141,6 +147,11 @@ func load(dir string) (episode, error) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "task.txt")); err == nil {
 		ep.task = string(b)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, LabelsFile)); err == nil {
+		if err := json.Unmarshal(b, &ep.labels); err != nil {
+			return ep, core.Errorf(core.TypeInvalidArgument, "%s is not a JSON object: %w", filepath.Join(dir, LabelsFile), err)
+		}
 	}
 	return ep, nil
 }

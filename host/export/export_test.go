@@ -104,3 +104,36 @@ func TestExport_EmptyDirectoryAndBadFormatAreTyped(t *testing.T) {
 		t.Fatalf("bad format: %v", err)
 	}
 }
+
+func TestExport_LabelsOfEachEpisodeGoIntoItsRecords(t *testing.T) {
+	root := t.TempDir()
+	for _, ep := range []struct {
+		dir   string
+		seed  int
+		agent string
+	}{{"episodes/a/toy/seed-1", 1, "a"}, {"episodes/b/toy/seed-2", 2, "b"}} {
+		dir := filepath.Join(root, ep.dir)
+		writeEpisode(t, dir, 0.1, 0.2)
+		labels, _ := json.Marshal(map[string]any{"agent": ep.agent, "competition": "toy", "seed": ep.seed})
+		os.WriteFile(filepath.Join(dir, export.LabelsFile), labels, 0o644)
+	}
+	var rl, sft bytes.Buffer
+	if _, err := export.Export(root, &rl, export.Options{Format: export.RL}); err != nil {
+		t.Fatal(err)
+	}
+	recs := lines(t, rl.Bytes())
+	if len(recs) != 4 || recs[0]["agent"] != "a" || recs[0]["seed"] != 1.0 || recs[3]["agent"] != "b" || recs[3]["seed"] != 2.0 || recs[3]["competition"] != "toy" {
+		t.Fatalf("RL records %v", recs)
+	}
+	if _, err := export.Export(root, &sft, export.Options{Format: export.SFT}); err != nil {
+		t.Fatal(err)
+	}
+	conv := lines(t, sft.Bytes())
+	if meta := conv[1]["metadata"].(map[string]any); meta["agent"] != "b" || meta["seed"] != 2.0 || meta["steps"] != 2.0 {
+		t.Fatalf("SFT metadata %v", meta)
+	}
+	os.WriteFile(filepath.Join(root, "episodes/a/toy/seed-1", export.LabelsFile), []byte("[1]"), 0o644)
+	if _, err := export.Export(root, &rl, export.Options{Format: export.RL}); !errors.Is(err, core.ErrInvalidArgument) {
+		t.Fatalf("bad labels: %v", err)
+	}
+}

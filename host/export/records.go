@@ -27,13 +27,17 @@ func sftRecord(ep episode, style string) map[string]any {
 		msgs = append(msgs, message{Role: "assistant", Content: string(act)}, message{Role: "user", Content: observationText(ev.Result, style)})
 		total += ev.Result.Reward
 	}
-	return map[string]any{
-		"messages": msgs,
-		"metadata": map[string]any{
-			"episode_id": ep.manifest.ID, "competition": ep.manifest.Competition, "steps": len(ep.steps),
-			"total_reward": total, "best": best(ep),
-		},
+	meta := map[string]any{}
+	for k, v := range ep.labels {
+		meta[k] = v
 	}
+	for k, v := range map[string]any{
+		"episode_id": ep.manifest.ID, "competition": ep.manifest.Competition, "steps": len(ep.steps),
+		"total_reward": total, "best": best(ep),
+	} {
+		meta[k] = v
+	}
+	return map[string]any{"messages": msgs, "metadata": meta}
 }
 
 const systemPrompt = "You are an ML engineer working in a sandbox on a Kaggle-style competition. " +
@@ -82,11 +86,18 @@ func rlRecords(ep episode, gamma float64) []any {
 	out := make([]any, 0, n)
 	var prev *core.Observation
 	for i, ev := range ep.steps {
-		out = append(out, map[string]any{
+		rec := map[string]any{}
+		for k, v := range ep.labels {
+			rec[k] = v
+		}
+		for k, v := range map[string]any{
 			"episode_id": ep.manifest.ID, "competition": ep.manifest.Competition, "step": ev.Result.Step,
 			"observation": prev, "action": ev.Action, "reward": ev.Result.Reward, "return_to_go": rtg[i],
 			"next_observation": ev.Result.Observation, "terminated": ev.Result.Terminated, "truncated": ev.Result.Truncated,
-		})
+		} {
+			rec[k] = v
+		}
+		out = append(out, rec)
 		o := ev.Result.Observation
 		prev = &o
 	}
