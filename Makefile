@@ -5,6 +5,7 @@ PLUGINS   := $(wildcard plugins/*/*/main.go)
 PLUGIN_DIRS := $(patsubst %/main.go,%,$(PLUGINS))
 PROTOC_GEN_GO_VERSION      := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
+PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 
 # Debian packages the tests and benchmarks use: scikit-learn and friends compute reference scores,
 # through /usr/bin/python3 (the python3 on PATH may be another interpreter).
@@ -54,7 +55,7 @@ BENCH_REPORT ?= docs/benchmarks.md
 bench: deps build
 	$(GO) run ./internal/benchreport -bin $(BIN) -go "$(GO)" -o "$(BENCH_REPORT)"
 
-## proto: regenerate the committed protobuf code (needs protoc)
+## proto: regenerate the committed protobuf code (needs protoc, with its google/protobuf includes)
 proto:
 	GOBIN=$(CURDIR)/.cache/bin $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 	GOBIN=$(CURDIR)/.cache/bin $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
@@ -62,6 +63,11 @@ proto:
 	  --go_out=pluginapi/internal/proto --go_opt=paths=source_relative \
 	  --go-grpc_out=pluginapi/internal/proto --go-grpc_opt=paths=source_relative \
 	  pluginapi/internal/proto/plugin.proto
+	GOBIN=$(CURDIR)/.cache/bin $(GO) install connectrpc.com/connect/cmd/protoc-gen-connect-go@$(PROTOC_GEN_CONNECT_GO_VERSION)
+	PATH=$(CURDIR)/.cache/bin:$$PATH protoc -I host/server/apiv1 \
+	  --go_out=host/server/apiv1 --go_opt=paths=source_relative \
+	  --connect-go_out=host/server/apiv1 --connect-go_opt=paths=source_relative \
+	  host/server/apiv1/env.proto
 
 ## lint: formatting and vet
 lint:

@@ -33,6 +33,7 @@ var commands = []command{
 	{"exec", "run one file as an execute_code step of a fresh episode", runExec},
 	{"play", "play a whole episode with an agent (or --resume one)", runPlay},
 	{"export", "turn recorded episodes into SFT or RL training data (JSONL)", runExport},
+	{"serve", "serve the remote env API (gRPC and HTTP/JSON): serve [--addr HOST:PORT]", runServe},
 	{"eval", "run agents x competitions x seeds in parallel, resumably: eval --config eval.yaml", runEval},
 	{"report", "leaderboard, report.md and report.html of an eval run: report RUN_DIR", runReport},
 	{"competitions", "list, show or prepare competitions: competitions list | show ID | prepare --pack starter", runCompetitions},

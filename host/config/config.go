@@ -14,6 +14,7 @@ type Config struct {
 	Plugins Plugins `koanf:"plugins"`
 	Sandbox Sandbox `koanf:"sandbox"`
 	Episode Episode `koanf:"episode"`
+	Server  Server  `koanf:"server"`
 	// DataDir holds downloaded competitions and other long-lived data. Empty means
 	// $XDG_DATA_HOME/dojo, else ~/.local/share/dojo; Load resolves it.
 	DataDir string `koanf:"data_dir" default:"" help:"where competitions and other long-lived data live (empty: $XDG_DATA_HOME/dojo or ~/.local/share/dojo)"`
@@ -60,6 +61,22 @@ type Episode struct {
 	// the agent's chosen submission on it once the episode ends (host/env.SplitPublic).
 	ScoreSplit     string  `koanf:"score_split" default:"full" oneof:"full|public" help:"answers that score submissions: full (all, the original's behaviour) or public (a seeded public part during the episode, the held-out rest for the final score)"`
 	PublicFraction float64 `koanf:"public_fraction" default:"0.3" check:"fraction" help:"share of the answers' ids in the public part under score_split public"`
+}
+
+// Server configures `dojo serve`, the remote environment API (docs/api.md).
+type Server struct {
+	Addr      string   `koanf:"addr" default:"127.0.0.1:8470" check:"nonempty" help:"host:port the API listens on (gRPC, gRPC-Web and HTTP/JSON on one port)"`
+	Tokens    []string `koanf:"tokens" default:"" check:"nonempty" help:"bearer tokens that may call the API, each seeing only its own episodes (also DOJO_SERVER_TOKENS, comma-separated)"`
+	TokenFile string   `koanf:"token_file" default:"" help:"file of more bearer tokens, one a line; blank lines and # comments are skipped"`
+	// AllowUnauthenticatedLoopback lets calls without a token through when the server listens on a
+	// loopback address only; they share one anonymous owner.
+	AllowUnauthenticatedLoopback bool          `koanf:"allow_unauthenticated_loopback" default:"false" help:"accept calls without a token when listening on a loopback address only"`
+	MaxEpisodes                  int           `koanf:"max_episodes" default:"16" check:"positive" help:"open episodes (each with its own sandbox) the server holds at once; more is a server_busy error"`
+	IdleTimeout                  time.Duration `koanf:"idle_timeout" default:"30m" check:"positive" help:"an episode without calls for this long is closed and its sandbox removed (ResumeEpisode reopens it)"`
+	MaxRequestBytes              int64         `koanf:"max_request_bytes" default:"8388608" check:"positive" help:"largest request body, in bytes"`
+	MaxCodeBytes                 int64         `koanf:"max_code_bytes" default:"1048576" check:"positive" help:"largest code (or file content, shell command) one action may carry, in bytes"`
+	MaxStepsCap                  int           `koanf:"max_steps_cap" default:"200" check:"positive" help:"most steps a client may ask for in an episode's max_steps"`
+	ShutdownGrace                time.Duration `koanf:"shutdown_grace" default:"30s" check:"positive" help:"on SIGTERM or SIGINT, how long steps in flight may take to finish before episodes are closed"`
 }
 
 // Defaults returns the configuration before any file, environment variable or flag is applied.

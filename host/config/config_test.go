@@ -23,6 +23,8 @@ func TestDefaults_AreTheDocumentedValuesAndValid(t *testing.T) {
 		Sandbox: Sandbox{Backend: "local", ExecMode: "fresh", Timeout: 10 * time.Minute, MemoryBytes: 8 << 30},
 		Episode: Episode{MaxSteps: 50, MaxTime: 2 * time.Hour, ScoreMode: "position", Feedback: []string{"base"},
 			ScoreSplit: "full", PublicFraction: 0.3},
+		Server: Server{Addr: "127.0.0.1:8470", Tokens: []string{}, MaxEpisodes: 16, IdleTimeout: 30 * time.Minute,
+			MaxRequestBytes: 8 << 20, MaxCodeBytes: 1 << 20, MaxStepsCap: 200, ShutdownGrace: 30 * time.Second},
 		DataDir: "",
 		RunsDir: "./runs",
 	}
@@ -53,6 +55,9 @@ func TestKeys_ListEveryLeafInDeclarationOrder(t *testing.T) {
 		"sandbox.backend", "sandbox.exec_mode", "sandbox.timeout", "sandbox.memory_bytes", "sandbox.insecure", "sandbox.docker_image",
 		"episode.max_steps", "episode.max_time", "episode.score_mode", "episode.feedback", "episode.score_split",
 		"episode.public_fraction",
+		"server.addr", "server.tokens", "server.token_file", "server.allow_unauthenticated_loopback",
+		"server.max_episodes", "server.idle_timeout", "server.max_request_bytes", "server.max_code_bytes",
+		"server.max_steps_cap", "server.shutdown_grace",
 		"data_dir", "runs_dir",
 	}
 	if got := Keys(); !slices.Equal(got, want) {

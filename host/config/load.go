@@ -35,6 +35,7 @@ var notConfig = map[string]bool{
 	"DOJO_CONFIG":              true, // the config file's path, for the CLI
 	"DOJO_PLUGIN_PATH":         true, // extra plugin directories, read by the plugin catalog
 	"DOJO_PLUGIN_MAGIC_COOKIE": true, // the go-plugin handshake (pluginapi.Handshake)
+	"DOJO_SERVER_TOKENS":       true, // more bearer tokens for `dojo serve`, read by host/server
 }
 
 // Load builds the configuration from the defaults, then src.File, then src.Environ, then src.Flags, a
