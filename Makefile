@@ -50,10 +50,12 @@ demo: deps build
 	$(BIN)/dojo play --competition $(DEMO_COMPETITION) --agent baseline
 
 ## bench: benchmarks and the comparison report against pandas + scikit-learn, printed and written to
-## $(BENCH_REPORT) (set BENCH_REPORT= to only print it)
+## $(BENCH_REPORT) (set BENCH_REPORT= to only print it); BENCH_FLAGS adds benchreport flags, e.g. a quick
+## run of two metric families: make bench BENCH_REPORT= BENCH_FLAGS='-families rmse,dice -family-scale 0.1'
 BENCH_REPORT ?= docs/benchmarks.md
+BENCH_FLAGS  ?=
 bench: deps build
-	$(GO) run ./internal/benchreport -bin $(BIN) -go "$(GO)" -o "$(BENCH_REPORT)"
+	$(GO) run ./internal/benchreport -bin $(BIN) -go "$(GO)" -o "$(BENCH_REPORT)" $(BENCH_FLAGS)
 
 ## proto: regenerate the committed protobuf code (needs protoc, with its google/protobuf includes)
 proto:

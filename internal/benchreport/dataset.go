@@ -13,10 +13,20 @@ import (
 // as a submission built from the sample submission does, and one listing them shuffled.
 type dataset struct {
 	metric   string
+	grader   string      // baseline.py's grader; the metric's name when empty
+	params   [][2]string // --param key=value of `dojo score`, and baseline.py's params
 	rows     int
 	answers  string
 	inOrder  string
 	shuffled string
+}
+
+// graderName is the baseline.py grader that computes the metric.
+func (d dataset) graderName() string {
+	if d.grader != "" {
+		return d.grader
+	}
+	return d.metric
 }
 
 // submission returns the in-order or the shuffled submission's path.

@@ -59,10 +59,12 @@ func endToEndSection(cases []*e2eCase, runs int) (*Section, e2eVerdicts) {
 		mem.Add(c.name(), mib(slices.Max(c.pythonRSS)), mib(slices.Max(c.dojoRSS)), mib(c.hostKiB), mib(c.pluginKiB),
 			mib(c.hostKiB+c.pluginKiB))
 	}
-	s.Footer = append(s.Footer, "How memory was measured. *pandas + sklearn* and *dojo: max(host, plugin)* are `ru_maxrss` from "+
-		"`wait4` (Go's `ProcessState.SysUsage()`): for dojo that is the larger of the host's own peak and the peak "+
+	s.Footer = append(s.Footer, "How memory was measured. *pandas + sklearn* is the python process's own peak resident set "+
+		"(`VmHWM`, which baseline.py reads from `/proc/self/status` as it finishes). *dojo: max(host, plugin)* is `ru_maxrss` from "+
+		"`wait4` (Go's `ProcessState.SysUsage()`): the larger of the host's own peak and the peak "+
 		"of any child it reaped (the plugin server and the `describe` runs; go-plugin waits for the plugin to "+
-		"exit), not their sum. Because host and plugin are alive at the same time, one extra dojo run per case "+
+		"exit), not their sum; Linux keeps the peak of the memory a process was forked with across its exec, so "+
+		"it is at least benchreport's own peak at the time. Because host and plugin are alive at the same time, one extra dojo run per case "+
 		"polls `/proc/PID/status` `VmHWM` of the host and of each child every millisecond until they exit: "+
 		"*dojo host* and *plugin server* are those peaks (lower bounds, to within the last millisecond of each "+
 		"process), and their sum bounds what the two held together.")

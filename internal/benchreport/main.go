@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,6 +17,9 @@ type options struct {
 	rows, runs, coldStarts, rpcCalls  int
 	tinyRows, goBenchTimes            int
 	keep                              bool
+	families                          string
+	familyScale                       float64
+	familyRuns                        int
 }
 
 func main() {
@@ -34,9 +39,18 @@ func main() {
 	flag.IntVar(&o.tinyRows, "tiny", 100, "rows of the tiny file for cold start and RPC latency")
 	flag.IntVar(&o.goBenchTimes, "gobench", 5, "iterations per Go benchmark (-benchtime=Nx); 0 skips them")
 	flag.BoolVar(&o.keep, "keep", false, "keep the generated CSV files")
+	flag.StringVar(&o.families, "families", envOr("DOJO_BENCH_FAMILIES", "all"),
+		"metric families to run end to end: all, none, or a comma-separated `list` of names (env DOJO_BENCH_FAMILIES)")
+	flag.Float64Var(&o.familyScale, "family-scale", envFloat("DOJO_BENCH_FAMILY_SCALE", 1),
+		"multiply every family's size by this `factor`, e.g. 0.01 for a quick run (env DOJO_BENCH_FAMILY_SCALE)")
+	flag.IntVar(&o.familyRuns, "family-runs", 1, "timed runs per side of each metric family")
 	flag.Parse()
 	if o.profile != "auto" && o.profile != "always" && o.profile != "never" {
 		fmt.Fprintln(os.Stderr, "benchreport: -profile is auto, always or never")
+		os.Exit(2)
+	}
+	if o.familyScale <= 0 || o.familyRuns < 1 {
+		fmt.Fprintln(os.Stderr, "benchreport: -family-scale must be above 0 and -family-runs at least 1")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -85,7 +99,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	const phases = 7
+	fams, err := selectFamilies(o.families)
+	if err != nil {
+		return err
+	}
+	const phases = 8
 	p := &progress{start: time.Now()}
 	rep := &Report{Title: "Dojo benchmarks"}
 	sum := &Section{Heading: "Summary"}
@@ -160,10 +178,27 @@ func run(ctx context.Context, o options) error {
 		p.begin(7, phases, "Go benchmarks skipped (-gobench 0)")
 	}
 
+	var famSec *Section
+	if len(fams) > 0 {
+		p.begin(8, phases, fmt.Sprintf("%d metric families end to end: dojo vs the pandas + scikit-learn/numpy/scipy reference", len(fams)))
+		res, err := measureFamilies(ctx, dojo, o.python, script, work, fams, o.familyScale, o.familyRuns, o.keep, p.step)
+		if err != nil {
+			return err
+		}
+		var v familyVerdicts
+		famSec, v = familySection("6. Every metric family end to end", res, o.familyRuns, o.familyScale)
+		targets.Add(fmt.Sprintf("every metric family: `dojo score` at least %.0f× faster than its reference (section 6)", speedupTarget),
+			missList(v.slow, len(res)))
+		targets.Add("every metric family: "+memoryTarget+" (section 6)", missList(v.heavy, len(res)))
+		targets.Add("every metric family: score equal to the reference's (section 6)", missList(v.disagree, len(res)))
+	} else {
+		p.begin(8, phases, "metric families skipped (-families none)")
+	}
+
 	machine.Tables[0].Add("load average at end (1, 5, 15 min)", loadAverage())
 	rep.Intro = intro(time.Since(p.start))
 	rep.Sections = append(rep.Sections, sum, machine, coldSec, rpcSec, e2eSec)
-	for _, s := range []*Section{profSec, goSec} {
+	for _, s := range []*Section{profSec, goSec, famSec} {
 		if s != nil {
 			rep.Sections = append(rep.Sections, s)
 		}
@@ -198,4 +233,35 @@ func intro(took time.Duration) []string {
 			"(other work on the machine slows both sides, dojo's parallel parsing more). Tests never assert "+
 			"timings; this report is where they live.", took.Seconds()),
 	}
+}
+
+// missList renders a target over n families: PASS, or the families that missed it.
+func missList(missed []string, n int) string {
+	if len(missed) == 0 {
+		return fmt.Sprintf("PASS (%d of %d)", n, n)
+	}
+	return fmt.Sprintf("**MISS** (%d of %d miss: %s)", len(missed), n, strings.Join(missed, ", "))
+}
+
+// envOr is the environment variable's value, or def when it is unset or empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// envFloat is the environment variable as a number, or def when it is unset; a value that is not a
+// number stops the command.
+func envFloat(name string, def float64) float64 {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchreport: %s=%q is not a number\n", name, v)
+		os.Exit(2)
+	}
+	return f
 }

@@ -52,7 +52,7 @@ func TestRegistry_EveryEntryOfTheseFamiliesScores(t *testing.T) {
 
 // syntheticPair writes answers and a submission with the columns and cell formats an entry's params
 // name.
-func syntheticPair(t *testing.T, metric string, p core.Params) (answers, submission string) {
+func syntheticPair(t testing.TB, metric string, p core.Params) (answers, submission string) {
 	t.Helper()
 	const n = 24
 	id, _ := p.String("id_column", "id")
@@ -164,7 +164,7 @@ func boolInt(b bool) int {
 }
 
 // csvText writes a header and rows as CSV, quoting where needed.
-func csvText(t *testing.T, header []string, rows [][]string) string {
+func csvText(t testing.TB, header []string, rows [][]string) string {
 	t.Helper()
 	var b strings.Builder
 	w := csv.NewWriter(&b)

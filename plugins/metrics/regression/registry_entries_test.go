@@ -51,7 +51,7 @@ func TestRegistry_EveryEntryOfTheseFamiliesScores(t *testing.T) {
 }
 
 // syntheticPair writes answers and a submission with the columns an entry's params name.
-func syntheticPair(t *testing.T, metric string, p core.Params) (answers, submission string) {
+func syntheticPair(t testing.TB, metric string, p core.Params) (answers, submission string) {
 	t.Helper()
 	const n = 24
 	id, _ := p.String("id_column", "id")

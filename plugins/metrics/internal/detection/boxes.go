@@ -83,7 +83,7 @@ func IoU(a, b Box) float64 {
 		return 0
 	}
 	union := a.Area + b.Area - inter
-	if union <= 0 {
+	if !(union > 0) { // also NaN: boxes near ±1e308 overflow to infinite areas, and Inf - Inf is NaN
 		return 0
 	}
 	return inter / union
