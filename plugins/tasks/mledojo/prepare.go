@@ -34,6 +34,9 @@ type runner struct {
 	values  [][]string // per row, the columns placeholders name (valuesCols)
 	valCols []string
 	keySide map[string]byte // join key value -> side
+	// The rows of each side in the order the original's shuffle leaves them (not for group splits),
+	// for transforms that number or write rows in that order.
+	trainOrder, testOrder []int
 }
 
 func (r *runner) check() error {
@@ -222,7 +225,7 @@ func (r *runner) split() error {
 	s := r.r.Split
 	r.valCols = placeholderColumns(r.r.Files)
 	keyCol := s.Key
-	if s.Group != "" {
+	if keyCol == "" {
 		keyCol = s.Group
 	}
 	var groups []string
@@ -250,6 +253,12 @@ func (r *runner) split() error {
 		if keyCol == "" {
 			keyCol = "name"
 		}
+	} else if isJSON(s.From) {
+		n, err := jsonArrayLen(filepath.Join(r.raw, s.From))
+		if err != nil {
+			return err
+		}
+		r.side = make([]byte, n)
 	} else {
 		in := r.input(s.From)
 		c, err := openCSV(filepath.Join(r.raw, s.From), delimiter(in))
@@ -322,7 +331,11 @@ func (r *runner) assignSides(n int, groups []string) error {
 	measured := 0
 	if sf := s.TestSizeFrom; sf != nil {
 		var err error
-		if sf.File != "" {
+		if sf.File != "" && isJSON(sf.File) {
+			if measured, err = jsonArrayLen(filepath.Join(r.raw, sf.File)); err != nil {
+				return err
+			}
+		} else if sf.File != "" {
 			if measured, err = countRows(filepath.Join(r.raw, sf.File)); err != nil {
 				return err
 			}
@@ -344,10 +357,11 @@ func (r *runner) assignSides(n int, groups []string) error {
 			return err
 		}
 		perm := s.order(n)
-		test := perm[:nTest]
+		test, train := perm[:nTest], perm[nTest:]
 		if s.First == "train" {
-			test = perm[n-nTest:]
+			train, test = perm[:n-nTest], perm[n-nTest:]
 		}
+		r.trainOrder, r.testOrder = train, test
 		for i := range r.side {
 			r.side[i] = 'r'
 		}

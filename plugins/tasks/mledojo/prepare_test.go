@@ -113,7 +113,7 @@ func TestLoad_DetectsAChangedPreparedFile(t *testing.T) {
 
 func TestPrepare_UnsupportedAndUnknown(t *testing.T) {
 	l := loader{layout: mledojoLayout}
-	_, err := l.Prepare(context.Background(), pluginapi.PrepareTaskRequest{ID: "alaska2-image-steganalysis", RawDir: t.TempDir(), DataDir: t.TempDir()})
+	_, err := l.Prepare(context.Background(), pluginapi.PrepareTaskRequest{ID: "conways-reverse-game-of-life-2020", RawDir: t.TempDir(), DataDir: t.TempDir()})
 	if !errors.Is(err, ErrRecipeNeedsCode) || !strings.Contains(err.Error(), "recipe needs code: not supported yet") {
 		t.Fatal(err)
 	}

@@ -54,11 +54,12 @@ type Input struct {
 
 // Split divides rows into train and test.
 type Split struct {
-	// From is the raw table split; Files instead splits a directory's files (a glob, sorted), as a
-	// table with columns name, stem and path.
+	// From is the raw table split (a CSV, or a JSON array whose elements are the rows, which only a
+	// transform writes out); Files instead splits a directory's files (a glob, sorted), as a table
+	// with columns name, stem and path.
 	From  string `yaml:"from"`
 	Files string `yaml:"files"`
-	// Key is the column other tables' outputs join on (Output.Key), when not Group.
+	// Key is the column other tables' outputs join on (Output.Key); Group's column when unset.
 	Key string `yaml:"key"`
 	// Group keeps rows sharing this column's value on one side: groups are taken in the order their
 	// first row appears after the shuffle, each to test while it still fits the test size.
@@ -222,8 +223,14 @@ func (r *Recipe) validate() error {
 		if !inputs[o.From] && (r.Split == nil || o.From != r.Split.table()) {
 			return fmt.Errorf("output %s: from %s is not an input", o.To, o.From)
 		}
+		if isJSON(o.From) {
+			return fmt.Errorf("output %s: from %s: outputs are written from CSV tables (a transform writes JSON)", o.To, o.From)
+		}
 	}
 	for _, f := range r.Files {
+		if r.Split != nil && isJSON(r.Split.From) {
+			return fmt.Errorf("files rules need a CSV or files split, not the JSON %s", r.Split.From)
+		}
 		if f.From == "" || (f.Train == "" && f.Test == "") {
 			return fmt.Errorf("files rule needs from and train or test")
 		}

@@ -78,6 +78,7 @@ func TestRecipes_EveryRecipePreparesLoadsAndScores(t *testing.T) {
 			declarative = append(declarative, id)
 		}
 		t.Run(id, func(t *testing.T) {
+			r := smallTestSize(t, all, r)
 			raw, data := t.TempDir(), t.TempDir()
 			synthesize(t, r, raw)
 			resp, err := tl.Prepare(context.Background(), pluginapi.PrepareTaskRequest{Loader: "mledojo", ID: id, RawDir: raw, DataDir: data})
@@ -122,6 +123,29 @@ func TestRecipes_EveryRecipePreparesLoadsAndScores(t *testing.T) {
 	}
 	t.Logf("%d recipes for %d evaluation competitions: %d declarative, %d with a built-in transform %v, %d need code %v",
 		len(all), evals, len(declarative), len(transform), transform, len(unsupported), unsupported)
+}
+
+// smallTestSize swaps in, for the subtest, a copy of a recipe whose fixed test size is thousands of
+// rows (AI4Code's 20000 notebooks, ALASKA2's 5000 images) with test_rows 200, so the synthetic raw
+// files stay a few hundred; everything else about the recipe is as embedded.
+func smallTestSize(t *testing.T, all map[string]*Recipe, r *Recipe) *Recipe {
+	small := shrunk(r)
+	if small != r {
+		all[r.ID] = small
+		t.Cleanup(func() { all[r.ID] = r })
+	}
+	return small
+}
+
+// shrunk is r, or a copy of it with test_rows 200 where r's is over 1000.
+func shrunk(r *Recipe) *Recipe {
+	if r.Split == nil || r.Split.TestRows <= 1000 {
+		return r
+	}
+	small, split := *r, *r.Split
+	split.TestRows = 200
+	small.Split = &split
+	return &small
 }
 
 // assertNoTestRowsInPublicTrain checks that no answer id appears in a public output of the split
@@ -322,6 +346,10 @@ func synthesize(t *testing.T, r *Recipe, dir string) {
 		if _, err := os.Stat(filepath.Join(dir, from)); err != nil {
 			write(from, []byte("copied "+from))
 		}
+	}
+	// Raw files a built-in transform reads beyond the declared tables (JSON, text, named images).
+	if fix := rawFixtures[r.ID]; fix != nil {
+		fix(t, r, dir)
 	}
 	// Pack one input into its archive, as Kaggle ships it, so unzip is exercised.
 	for _, z := range r.Unzip {

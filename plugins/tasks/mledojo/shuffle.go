@@ -70,19 +70,45 @@ func (m *mt19937) uint32() uint32 {
 	return y
 }
 
-// numpyPermutation is numpy.random.RandomState(seed).permutation(n).
-func numpyPermutation(seed uint32, n int) []int {
-	var m mt19937
-	m.seedInt(seed)
-	p := make([]int, n)
-	for i := range p {
-		p[i] = i
-	}
+// numpyRandom is numpy's legacy numpy.random.RandomState(seed) for an integer seed below 2^32: the
+// draws the original's preparations make from it, in the same order, give the same values.
+type numpyRandom struct{ m mt19937 }
+
+func newNumpyRandom(seed uint32) *numpyRandom {
+	r := &numpyRandom{}
+	r.m.seedInt(seed)
+	return r
+}
+
+// permutation is RandomState.permutation(n) (also what train_test_split and DataFrame.sample draw).
+func (r *numpyRandom) permutation(n int) []int {
+	p := identity(n)
 	for i := n - 1; i > 0; i-- {
-		j := numpyInterval(&m, uint64(i))
+		j := numpyInterval(&r.m, uint64(i))
 		p[i], p[j] = p[j], p[i]
 	}
 	return p
+}
+
+// uniform is RandomState.uniform() (and random_sample()): a double in [0, 1) from 53 random bits.
+func (r *numpyRandom) uniform() float64 {
+	a, b := r.m.uint32()>>5, r.m.uint32()>>6
+	return (float64(a)*67108864 + float64(b)) / 9007199254740992
+}
+
+// randint is RandomState.randint(low, high) for the default int64 dtype: uniform in [low, high), no
+// draw at all when the range holds one value.
+func (r *numpyRandom) randint(low, high int64) int64 {
+	span := uint64(high - 1 - low)
+	if span == 0 {
+		return low
+	}
+	return low + int64(numpyInterval(&r.m, span))
+}
+
+// numpyPermutation is numpy.random.RandomState(seed).permutation(n).
+func numpyPermutation(seed uint32, n int) []int {
+	return newNumpyRandom(seed).permutation(n)
 }
 
 // numpyInterval is numpy's random_interval: a uniform integer in [0, max] by masked rejection.
@@ -106,34 +132,56 @@ func numpyInterval(m *mt19937, max uint64) uint64 {
 	}
 }
 
-// pythonShuffle applies Python's random.seed(seed); random.shuffle(x) to the indices 0..n-1.
-func pythonShuffle(seed uint64, n int) []int {
-	var m mt19937
+// pythonRandom is CPython's random module after random.seed(seed) for a non-negative integer seed.
+type pythonRandom struct{ m mt19937 }
+
+func newPythonRandom(seed uint64) *pythonRandom {
+	r := &pythonRandom{}
 	key := []uint32{uint32(seed)}
 	if hi := uint32(seed >> 32); hi != 0 {
 		key = append(key, hi)
 	}
-	m.seedArray(key)
-	p := make([]int, n)
-	for i := range p {
-		p[i] = i
-	}
+	r.m.seedArray(key)
+	return r
+}
+
+// shuffle is random.shuffle applied to the list 0..n-1: element i of the result is the index of
+// the item random.shuffle leaves at position i.
+func (r *pythonRandom) shuffle(n int) []int {
+	p := identity(n)
 	for i := n - 1; i > 0; i-- {
-		j := pythonBelow(&m, i+1)
+		j := r.below(i + 1)
 		p[i], p[j] = p[j], p[i]
 	}
 	return p
 }
 
-// pythonBelow is random._randbelow_with_getrandbits(n) for n < 2^32.
-func pythonBelow(m *mt19937, n int) int {
+// choice is the index random.choice(seq) picks from a sequence of n items.
+func (r *pythonRandom) choice(n int) int { return r.below(n) }
+
+// below is random._randbelow_with_getrandbits(n) for 0 < n < 2^32: one draw of bit_length(n) bits,
+// again while it is n or more.
+func (r *pythonRandom) below(n int) int {
 	k := 0
 	for v := n; v > 0; v >>= 1 {
 		k++
 	}
 	for {
-		if r := int(m.uint32() >> (32 - k)); r < n {
-			return r
+		if v := int(r.m.uint32() >> (32 - k)); v < n {
+			return v
 		}
 	}
+}
+
+// pythonShuffle applies Python's random.seed(seed); random.shuffle(x) to the indices 0..n-1.
+func pythonShuffle(seed uint64, n int) []int {
+	return newPythonRandom(seed).shuffle(n)
+}
+
+func identity(n int) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return p
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +40,98 @@ func TestSplit_LikeTrainTestSplit(t *testing.T) {
 	if !slices.Equal(test, []int{2, 8}) || !slices.Equal(train, []int{4, 9, 1, 6, 7, 3, 0, 5}) {
 		t.Fatalf("train %v test %v", train, test)
 	}
+}
+
+// TestRandom_MatchesNumpyAndPythonStreams replays, in /usr/bin/python3 with numpy, the mixed streams
+// the preparations draw (numpy's uniform and randint interleaved, Python's shuffle and choice
+// interleaved) and compares every value with the Go reimplementation.
+func TestRandom_MatchesNumpyAndPythonStreams(t *testing.T) {
+	const py = "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skipf("%s with numpy is not available: %v", py, err)
+	}
+	script := `
+import random, numpy as np
+rs = np.random.RandomState(0)
+out = []
+for i in range(300):
+    u = rs.uniform()
+    out.append(repr(u))
+    if u <= 0.4:
+        out.append(str(rs.randint(1, 2 + i % 9)))
+out.append(" ".join(map(str, rs.permutation(17))))
+print(" ".join(out))
+for seed in (0, 42, 2**33 + 5):
+    random.seed(seed)
+    x = list(range(23)); random.shuffle(x)
+    out = [" ".join(map(str, x))]
+    for i in range(200):
+        if random.choice([True, False]):
+            out.append("n")
+        else:
+            out.append(random.choice(["a", "b", "c"]))
+        if i % 50 == 0:
+            y = list(range(5)); random.shuffle(y); out.append("".join(map(str, y)))
+    print(" ".join(out))
+`
+	got, err := exec.Command(py, "-c", script).Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+	var want []string
+	np := newNumpyRandom(0)
+	var out []string
+	for i := range 300 {
+		u := np.uniform()
+		out = append(out, strconv.FormatFloat(u, 'g', -1, 64))
+		if u <= 0.4 {
+			out = append(out, strconv.FormatInt(np.randint(1, int64(2+i%9)), 10))
+		}
+	}
+	out = append(out, joinInts(np.permutation(17), " "))
+	want = append(want, strings.Join(out, " "))
+	for _, seed := range []uint64{0, 42, 1<<33 + 5} {
+		r := newPythonRandom(seed)
+		out := []string{joinInts(r.shuffle(23), " ")}
+		for i := range 200 {
+			if r.choice(2) == 0 {
+				out = append(out, "n")
+			} else {
+				out = append(out, []string{"a", "b", "c"}[r.choice(3)])
+			}
+			if i%50 == 0 {
+				out = append(out, joinInts(r.shuffle(5), ""))
+			}
+		}
+		want = append(want, strings.Join(out, " "))
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("python printed %d lines, want %d", len(lines), len(want))
+	}
+	for i := range want {
+		// Python's repr and Go's shortest formatting agree on these doubles but for the exponent form.
+		if normalizeFloats(lines[i]) != normalizeFloats(want[i]) {
+			t.Errorf("stream %d differs:\npython %s\ngo     %s", i, lines[i], want[i])
+		}
+	}
+}
+
+func joinInts(v []int, sep string) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, sep)
+}
+
+// normalizeFloats rewrites each decimal number through float64, so 0.1 and 1e-01 compare equal.
+func normalizeFloats(s string) string {
+	f := strings.Fields(s)
+	for i, x := range f {
+		if v, err := strconv.ParseFloat(x, 64); err == nil && strings.ContainsAny(x, ".e") {
+			f[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return strings.Join(f, " ")
 }

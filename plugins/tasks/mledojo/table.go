@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/mledojo/dojo/core"
 )
@@ -152,4 +155,52 @@ func countRows(path string) (int, error) {
 		}
 		n++
 	}
+}
+
+func isJSON(path string) bool { return strings.HasSuffix(path, ".json") }
+
+// eachJSONElement streams a raw JSON file holding one array: fn reads exactly one element from dec
+// per call.
+func eachJSONElement(path string, fn func(dec *json.Decoder) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return missingRaw(path, err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	dec.UseNumber()
+	bad := func(err error) error {
+		return core.Errorf(core.TypeCompetitionData, "%s is not a JSON array: %v", path, err).
+			WithCauses("the file is damaged or not the one Kaggle ships: download it again")
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		if err == nil {
+			err = fmt.Errorf("it starts with %v", tok)
+		}
+		return bad(err)
+	}
+	for dec.More() {
+		if err := fn(dec); err != nil {
+			var ce *core.Error
+			if errors.As(err, &ce) {
+				return err
+			}
+			return bad(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return bad(err)
+	}
+	return nil
+}
+
+// jsonArrayLen counts the elements of a raw JSON file holding one array.
+func jsonArrayLen(path string) (int, error) {
+	n := 0
+	err := eachJSONElement(path, func(dec *json.Decoder) error {
+		var skip json.RawMessage
+		n++
+		return dec.Decode(&skip)
+	})
+	return n, err
 }

@@ -31,6 +31,29 @@ var transforms = map[string]func(*runner) error{
 	// dogs_vs_cats (dogs-vs-cats-redux-kernels-edition): train images renamed cat.N.jpg / dog.N.jpg,
 	// test images renamed 1.jpg, 2.jpg, ...; the answer is 1 for a dog.
 	"dogs_vs_cats": dogsVsCats,
+	// cell_order (AI4Code): the sample submission lists each test notebook's cells in the order of
+	// its JSON file's cell_type keys (transforms_split.go, as the four below).
+	"cell_order": cellOrder,
+	// stego_test (alaska2-image-steganalysis): train images renumbered with their stego versions;
+	// each test image drawn between its cover and one of three stego versions, and renumbered.
+	"stego_test": stegoTest,
+	// nomad_renumber (nomad2018-predict-transparent-conductors): rows in shuffled order, ids
+	// renumbered from 1 per side, geometry files moved to their new ids.
+	"nomad_renumber": nomadRenumber,
+	// pizza_json (random-acts-of-pizza): the split of a JSON array of requests, written as JSON.
+	"pizza_json": pizzaSplit,
+	// remove_word (billion-word-imputation): test sentences drawn line by line, a random inner word
+	// removed (transforms_own.go, as the three below; each makes its own split).
+	"remove_word": removeWord,
+	// draper_sets (draper-satellite-image-chronology): five-image sets split whole; each test
+	// set's images renamed in a random order, which is the answer.
+	"draper_sets": draperSets,
+	// mlsp_birds (mlsp-2013-birds): recordings renumbered across the competition's text files,
+	// answers one row per test recording and species.
+	"mlsp_birds": mlspBirds,
+	// whale_days (the-icml-2013-whale-challenge-right-whale-redux): clips split by day, renamed,
+	// labels read from their names.
+	"whale_days": whaleDays,
 }
 
 // testRows streams the split table's test rows (in file order) to fn.
