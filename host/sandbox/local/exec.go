@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -142,6 +143,23 @@ func classify(stop stopReason, st *exitStatus, exitCode int, oomKilled, pidsHit 
 	return core.OutcomeOK
 }
 
+// hostPaths rewrites the arguments that name a file under the sandbox's mounts (/workspace/x,
+// /data/x) to the host directories they stand for, since an insecure sandbox mounts nothing: the
+// host's own commands (a syntax check of /workspace/.dojo/check.py) then work in both modes. Agent
+// code is not rewritten; it finds the directories through DOJO_WORKSPACE and DOJO_DATA.
+func (s *localSandbox) hostPaths(argv []string) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = a
+		for mount, dir := range map[string]string{sandbox.WorkspaceMount: s.spec.WorkspaceDir, sandbox.PublicMount: s.spec.PublicDir} {
+			if dir != "" && (a == mount || strings.HasPrefix(a, mount+"/")) {
+				out[i] = dir + strings.TrimPrefix(a, mount)
+			}
+		}
+	}
+	return out
+}
+
 // execSpec is the exec stage's part of a job running argv.
 func (s *localSandbox) execSpec(argv []string) execSpec {
 	nofile := uint64(8192)
@@ -198,6 +216,9 @@ func (s *localSandbox) execProcess(ctx context.Context, req sandbox.ExecRequest,
 	}
 	j := job{ID: s.jobs.Add(1), Stdin: -1, Stdout: 0, Stderr: 1, Code: -1}
 	argv := req.Argv
+	if s.insecure {
+		argv = s.hostPaths(argv)
+	}
 	var code *os.File
 	if len(argv) == 0 {
 		if code, err = codeMemfd(req.Code); err != nil {

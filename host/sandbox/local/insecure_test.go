@@ -95,3 +95,21 @@ func TestInsecure_SessionKeepsVariables(t *testing.T) {
 		t.Fatalf("%s", sandboxtest.Describe(res))
 	}
 }
+
+// The host's own commands name files by their sandbox paths; an insecure sandbox, which mounts
+// nothing, finds them in the directories those paths stand for.
+func TestInsecure_ArgvSandboxPathsReachTheHostDirectories(t *testing.T) {
+	sb, _, ws := insecureFixture(t, sandbox.ModeFresh)
+	if err := os.WriteFile(filepath.Join(ws, "check.py"), []byte("print('checked')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := sb.Exec(context.Background(), sandbox.ExecRequest{Argv: []string{"/usr/bin/python3", sandbox.WorkspaceMount + "/check.py"}})
+	if err != nil || res.Outcome != core.OutcomeOK || res.Stdout != "checked\n" {
+		t.Fatalf("argv with %s/check.py: %v %s", sandbox.WorkspaceMount, err, sandboxtest.Describe(res))
+	}
+	res, err = sb.Exec(context.Background(), sandbox.ExecRequest{Argv: []string{"/usr/bin/python3", "-c",
+		"import sys; print(open(sys.argv[1]).read(), end='')", sandbox.PublicMount + "/train.csv"}})
+	if err != nil || res.Outcome != core.OutcomeOK || res.Stdout != "a,b\n" {
+		t.Fatalf("argv with %s/train.csv: %v %s", sandbox.PublicMount, err, sandboxtest.Describe(res))
+	}
+}
