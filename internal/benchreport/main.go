@@ -103,7 +103,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	const phases = 8
+	const phases = 9
 	p := &progress{start: time.Now()}
 	rep := &Report{Title: "Dojo benchmarks"}
 	sum := &Section{Heading: "Summary"}
@@ -195,10 +195,15 @@ func run(ctx context.Context, o options) error {
 		p.begin(8, phases, "metric families skipped (-families none)")
 	}
 
+	loadSec, err := serveLoadPhase(ctx, 9, phases, p, dojo, o.python, work, targets)
+	if err != nil {
+		return err
+	}
+
 	machine.Tables[0].Add("load average at end (1, 5, 15 min)", loadAverage())
 	rep.Intro = intro(time.Since(p.start))
 	rep.Sections = append(rep.Sections, sum, machine, coldSec, rpcSec, e2eSec)
-	for _, s := range []*Section{profSec, goSec, famSec} {
+	for _, s := range []*Section{profSec, goSec, famSec, loadSec} {
 		if s != nil {
 			rep.Sections = append(rep.Sections, s)
 		}
