@@ -91,7 +91,8 @@ func TestPrepare_Errors(t *testing.T) {
 		{[]string{"prepare", "aerial-cactus-identification", "--raw", t.TempDir(), "--data-dir", t.TempDir()}, 1,
 			[]string{"raw file train.csv is missing", "https://www.kaggle.com/competitions/aerial-cactus-identification/data"}},
 		{[]string{"prepare", "aerial-cactus-identification", "--raw", raw, "--data-dir", t.TempDir()}, 1, []string{`has no column "has_cactus"`}},
-		{[]string{"prepare", "conways-reverse-game-of-life-2020", "--raw", raw, "--data-dir", t.TempDir()}, 1, []string{"recipe needs code: not supported yet"}},
+		{[]string{"prepare", "conways-reverse-game-of-life-2020", "--raw", raw, "--data-dir", t.TempDir()}, 1, []string{`has no column "delta"`}},
+		{[]string{"prepare", "titanic", "--raw", raw, "--data-dir", t.TempDir()}, 1, []string{"no preparation recipe yet"}},
 	} {
 		r := dojo(t, nil, c.args...)
 		if r.code != c.code {

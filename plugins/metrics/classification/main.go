@@ -2,7 +2,7 @@
 // match; ROC-AUC (binary, one-vs-rest, column-averaged, TPR-banded weighted); log loss (binary,
 // multiclass, rescaled first) and Kaggle's balanced log loss; F1 and F-beta over labels, label sets,
 // character spans, points in boxes and run-length masks; quadratic weighted kappa, Matthews
-// correlation, macro recall, top-1 error and LWLRAP.
+// correlation, macro recall, top-1 error and LWLRAP; and Jigsaw's bias AUC (biasauc.go).
 //
 // Start with metrics.go (labels) or probabilistic.go (probabilities); labels.go and sets.go hold the
 // competition variants.
@@ -76,6 +76,9 @@ func components() []sdk.Component {
 			sdk.Describe("share of rows whose predicted label is wrong"),
 			sdk.Schema(schema(predictionColumnSchema,
 				`"first_token": {"type": "boolean", "default": false, "description": "only the first space-separated label of each prediction counts"}`))),
+		sdk.Metric("bias_auc", sdk.MetricFunc(biasAUC), higher,
+			sdk.Describe("Jigsaw's bias-weighted ROC-AUC: the overall AUC and power means of per-identity Subgroup, BPSN and BNSP AUCs"),
+			sdk.Schema(schema(biasAUCSchemas...))),
 	}
 }
 

@@ -1,7 +1,8 @@
 // Command regression is the metric plugin for regression families: the sklearn errors (RMSE, MSE,
 // RMSLE, MAE, R², median absolute error), the competition variants of MLE-Dojo's registry (SMAPE,
 // RMSPE, mean column-wise RMSE and RMSLE, weighted and group log MAE, normalized Gini) and the
-// structured targets (Laplace log likelihood, KL divergence, angular and haversine errors).
+// structured targets (Laplace log likelihood, KL divergence, angular and haversine errors, and the
+// Game of Life boards of life.go).
 //
 // Column-by-column metrics average over several target columns, as scikit-learn's
 // multioutput="uniform_average" does, reporting per-column values as extras, or pool every cell
@@ -59,6 +60,9 @@ func components() []sdk.Component {
 		sdk.Metric("haversine_percentile", sdk.MetricFunc(haversinePercentile), lower,
 			sdk.Describe("per group, the mean of percentiles of haversine distance errors; then the mean over groups"),
 			sdk.Schema(schema(haversineSchema))),
+		sdk.Metric("life_reverse_mae", sdk.MetricFunc(lifeReverseMAE), lower,
+			sdk.Describe("Conway's Reverse Game of Life: start boards run forward each game's steps, then mean absolute error against the stop boards"),
+			sdk.Schema(lifeSchema)),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 // originals handle (quotes, short lines, \r\n, optional files, nested JSON).
 var rawFixtures = map[string]func(t *testing.T, r *Recipe, dir string){
 	"AI4Code":                                         ai4codeFixture,
+	"conways-reverse-game-of-life-2020":               lifeFixture,
 	"alaska2-image-steganalysis":                      alaskaFixture,
 	"billion-word-imputation":                         billionWordFixture,
 	"draper-satellite-image-chronology":               draperFixture,

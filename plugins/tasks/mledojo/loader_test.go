@@ -16,14 +16,13 @@ import (
 	"github.com/mledojo/dojo/sdk/plugintest"
 )
 
-// families are the metric family names a registry entry may bind (plugins/metrics implements them,
-// or will; custom marks a competition needing its own code).
+// families are the metric family names a registry entry may bind (plugins/metrics implements them).
 var families = []string{"accuracy", "roc_auc", "log_loss", "f1", "rmse", "mse", "rmsle", "mae", "r2",
 	"map_at_k", "ndcg_at_k", "iou_map", "fbeta_iou", "qwk", "smape", "normalized_gini", "mcrmse", "weighted_mae",
 	"levenshtein", "spearman", "pearson", "kendall_tau", "jaccard", "mc_rmsle", "dice", "dice_hausdorff",
 	"macro_recall", "lwlrap", "kl_divergence", "laplace_log_likelihood", "mcc", "medae", "rmspe",
 	"mean_angular_error", "haversine_percentile", "balanced_log_loss", "top1_error", "fbeta", "log_mae",
-	"exact_match", "custom"}
+	"exact_match", "life_reverse_mae", "bias_auc"}
 
 func TestRegistry_EveryCompetitionHasAValidEntryAndBoards(t *testing.T) {
 	all, err := entries()

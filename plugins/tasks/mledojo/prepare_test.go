@@ -112,8 +112,19 @@ func TestLoad_DetectsAChangedPreparedFile(t *testing.T) {
 }
 
 func TestPrepare_UnsupportedAndUnknown(t *testing.T) {
+	// No embedded recipe is unsupported today: mark one so for this test.
+	all, err := allRecipes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marked = "conways-reverse-game-of-life-2020"
+	orig := all[marked]
+	unsupported := *orig
+	unsupported.Unsupported = "a reason"
+	all[marked] = &unsupported
+	t.Cleanup(func() { all[marked] = orig })
 	l := loader{layout: mledojoLayout}
-	_, err := l.Prepare(context.Background(), pluginapi.PrepareTaskRequest{ID: "conways-reverse-game-of-life-2020", RawDir: t.TempDir(), DataDir: t.TempDir()})
+	_, err = l.Prepare(context.Background(), pluginapi.PrepareTaskRequest{ID: marked, RawDir: t.TempDir(), DataDir: t.TempDir()})
 	if !errors.Is(err, ErrRecipeNeedsCode) || !strings.Contains(err.Error(), "recipe needs code: not supported yet") {
 		t.Fatal(err)
 	}

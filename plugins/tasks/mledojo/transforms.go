@@ -54,6 +54,10 @@ var transforms = map[string]func(*runner) error{
 	// whale_days (the-icml-2013-whale-challenge-right-whale-redux): clips split by day, renamed,
 	// labels read from their names.
 	"whale_days": whaleDays,
+	// life_boards (conways-reverse-game-of-life-2020): test games as id, delta and stop board in the
+	// public test and the answers; an all-dead start board per game in the sample submission
+	// (transforms_life.go).
+	"life_boards": lifeBoards,
 }
 
 // testRows streams the split table's test rows (in file order) to fn.
