@@ -635,6 +635,39 @@ def g_dice_hausdorff(a, s, p):
     return 0.4 * float(np.mean(dice)) + 0.6 * (1 - float(np.mean(distances))), len(answers)
 
 
+def g_bias_auc(a, s, p):
+    from sklearn.metrics import roc_auc_score
+
+    _, _, m = joined(a, s, p)
+    y = m["toxicity"].to_numpy(float) >= 0.5
+    pred = m["prediction"].to_numpy(float)
+    kinds = ([], [], [])  # subgroup, BPSN, BNSP AUCs over the identities where each is defined
+    for col in p["identity_columns"].split(","):
+        g = m[col].to_numpy(float) >= 0.5  # an empty cell (NaN) is not a mention
+        for aucs, sel in zip(kinds, (g, (y & ~g) | (~y & g), (~y & ~g) | (y & g))):
+            if sel.any() and y[sel].min() != y[sel].max():
+                aucs.append(roc_auc_score(y[sel], pred[sel]))
+    score = 0.25 * roc_auc_score(y, pred)
+    for aucs in kinds:
+        if aucs:
+            score += 0.25 * np.power(np.mean(np.power(aucs, -5.0)), 1 / -5.0)
+    return score, len(m)
+
+
+def g_life_reverse_mae(a, s, p):
+    _, _, m = joined(a, s, p)
+    n = len(m)
+    board = m[[f"start_{c}" for c in range(625)]].to_numpy(np.uint8).reshape(n, 25, 25)
+    stop = m[[f"stop_{c}" for c in range(625)]].to_numpy(np.uint8).reshape(n, 25, 25)
+    delta = m["delta"].to_numpy(int)
+    for step in range(1, delta.max() + 1):
+        sel = delta >= step
+        x = board[sel]
+        nb = sum(np.roll(np.roll(x, dy, 1), dx, 2) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0))
+        board[sel] = ((nb == 3) | ((x == 1) & (nb == 2))).astype(np.uint8)
+    return np.abs(board.astype(int) - stop).mean(), n
+
+
 GRADERS = {
     "roc_auc_columns": g_roc_auc_columns,
     "roc_auc_ovr": g_roc_auc_ovr,
@@ -654,6 +687,7 @@ GRADERS = {
     "mcc": labels_metric(_sk("matthews_corrcoef")),
     "macro_recall": labels_metric(_sk("recall_score"), average="macro"),
     "top1_error": g_top1_error,
+    "bias_auc": g_bias_auc,
     "lwlrap": g_lwlrap,
     "mse": sk_regression("mean_squared_error"),
     "mae": sk_regression("mean_absolute_error"),
@@ -670,6 +704,7 @@ GRADERS = {
     "laplace_log_likelihood": g_laplace_log_likelihood,
     "kl_divergence": g_kl_divergence,
     "mean_angular_error": g_mean_angular_error,
+    "life_reverse_mae": g_life_reverse_mae,
     "haversine_percentile": g_haversine_percentile,
     "map_at_12": g_map_at_12,
     "ndcg_at_5": g_ndcg_at_5,

@@ -61,6 +61,9 @@ var families = []family{
 	{name: "mcc", metric: "mcc", rows: 1_000_000, gen: genBinaryLabels},
 	{name: "macro_recall", metric: "macro_recall", rows: 1_000_000, gen: genGrades},
 	{name: "top1_error", metric: "top1_error", rows: 1_000_000, gen: genLabels},
+	{name: "bias_auc", metric: "bias_auc", rows: 1_000_000, gen: genBias,
+		params: [][2]string{{"id_column", "id"}, {"target_columns", "toxicity"}, {"prediction_column", "prediction"},
+			{"identity_columns", strings.Join(biasIdentities, ",")}}},
 	{name: "lwlrap", metric: "lwlrap", rows: 100_000, why: "scikit-learn's label_ranking_average_precision_score loops over rows in Python",
 		gen: genMultiLabel},
 
@@ -85,6 +88,9 @@ var families = []family{
 	{name: "kl_divergence", metric: "kl_divergence", rows: 1_000_000, gen: genVotes,
 		params: [][2]string{{"normalize_truth", "true"}}},
 	{name: "mean_angular_error", metric: "mean_angular_error", rows: 1_000_000, gen: genDirections},
+	{name: "life_reverse_mae", metric: "life_reverse_mae", rows: 10_000, unit: "games",
+		why: "each game is 625 cells a side (two files of about 13 MB per 10,000 games); Kaggle's test set has 50,000",
+		gen: genLife},
 	{name: "haversine_percentile", metric: "haversine_percentile", rows: 1_000_000, tol: 1e-8, gen: genTrips,
 		params: [][2]string{{"id_column", "tripId"}, {"target_columns", "LatitudeDegrees,LongitudeDegrees"},
 			{"key_columns", "tripId,UnixTimeMillis"}, {"group_column", "tripId"}, {"percentiles", "50,95"}}},
@@ -763,4 +769,69 @@ func genUWMadison(rng *rand.Rand, n int) (a, s *csvBuf) {
 		}
 	}
 	return a, s
+}
+
+// biasIdentities are the nine identities Kaggle's Jigsaw bias metric scores.
+var biasIdentities = []string{"male", "female", "homosexual_gay_or_lesbian", "christian", "jewish", "muslim", "black", "white",
+	"psychiatric_or_mental_illness"}
+
+// genBias writes Jigsaw-shaped answers: a toxicity fraction, and each identity mentioned in about 5%
+// of the comments (an empty cell, as in Kaggle's file, in 2%); predictions lean on toxicity and, to
+// give the bias AUCs something to measure, on some identities.
+func genBias(rng *rand.Rand, n int) (a, s *csvBuf) {
+	a, s = pair(n, 80, append([]string{"id", "toxicity"}, biasIdentities...), []string{"id", "prediction"})
+	for i := range n {
+		tox := 0.0
+		if rng.Float64() < 0.08 {
+			tox = 0.5 + 0.5*rng.Float64()
+		} else if rng.Float64() < 0.2 {
+			tox = 0.5 * rng.Float64()
+		}
+		a.Int(i).Float(tox, 6)
+		bias := 0.0
+		for j := range biasIdentities {
+			switch r := rng.Float64(); {
+			case r < 0.02:
+				a.Str("")
+			case r < 0.07:
+				a.Float(0.5+0.5*rng.Float64(), 6)
+				bias += 0.1 * float64(j%3)
+			default:
+				a.Float(0, 0)
+			}
+		}
+		a.End()
+		s.Int(i).Float(sigmoid(4*(tox-0.4)+bias+rng.NormFloat64()), 6).End()
+	}
+	return a, s
+}
+
+// genLife writes Conway's reverse game of life: answers with each game's steps and stop board,
+// submissions with a start board (random cells, so the score is about the live share).
+func genLife(rng *rand.Rand, n int) (a, s *csvBuf) {
+	const cells = 25 * 25
+	ah, sh := []string{"id", "delta"}, []string{"id"}
+	for c := range cells {
+		ah = append(ah, fmt.Sprintf("stop_%d", c))
+		sh = append(sh, fmt.Sprintf("start_%d", c))
+	}
+	a, s = pair(n, 2*cells+8, ah, sh)
+	for i := range n {
+		a.Int(i + 1).Int(1 + rng.IntN(5))
+		s.Int(i + 1)
+		for range cells {
+			a.Int(b2i(rng.Float64() < 0.15))
+			s.Int(b2i(rng.Float64() < 0.15))
+		}
+		a.End()
+		s.End()
+	}
+	return a, s
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
