@@ -215,8 +215,18 @@ func runPlay(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Under score_split public, the held-out score of the agent's chosen submission is the
+	// episode's final score; an agent that stops before the budget ends still gets one.
+	final, err := ep.Finish(ctx)
+	if err != nil {
+		return err
+	}
 	if *f.asJSON {
-		return writeJSON(a, map[string]any{"competition": ep.Competition().ID, "summary": summary, "history": ep.Dir()})
+		out := map[string]any{"competition": ep.Competition().ID, "summary": summary, "history": ep.Dir()}
+		if final != nil {
+			out["final"] = final
+		}
+		return writeJSON(a, out)
 	}
 	fmt.Fprintf(a.stdout, "competition   %s\nsteps         %d\n", ep.Competition().ID, summary.Steps)
 	if summary.BestRaw != nil {
@@ -226,6 +236,16 @@ func runPlay(ctx context.Context, a *app, args []string) error {
 	}
 	if summary.BestRank != nil {
 		fmt.Fprintf(a.stdout, "best HumanRank %.4f\n", *summary.BestRank)
+	}
+	if final != nil {
+		switch h := final.HeldOut; {
+		case h != nil && h.Valid && h.HumanRank != nil:
+			fmt.Fprintf(a.stdout, "held-out      %.6g, HumanRank %.4f (step %d, %s)\n", h.RawScore, h.HumanRank.Mean, final.Step, final.Chosen)
+		case h != nil && h.Valid:
+			fmt.Fprintf(a.stdout, "held-out      %.6g (step %d, %s)\n", h.RawScore, final.Step, final.Chosen)
+		case final.Error != nil:
+			fmt.Fprintf(a.stdout, "held-out      none: %s\n", final.Error.Message)
+		}
 	}
 	fmt.Fprintf(a.stdout, "total reward  %.4f\nhistory       %s\n", summary.TotalReward, ep.Dir())
 	if u := summary.Usage; u != nil {

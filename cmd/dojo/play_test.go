@@ -243,3 +243,34 @@ func alive(pid int) bool {
 	s := string(b)
 	return !strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
 }
+
+// Under score_split public, play scores the agent's best public submission on the held-out answers
+// when the agent stops, and reports it.
+func TestPlay_HeldOutSplitReportsTheFinalScore(t *testing.T) {
+	env := append(preparedData(t, "iris-species@1"), "DOJO_EPISODE__SCORE_SPLIT=public", "DOJO_EPISODE__PUBLIC_FRACTION=0.5")
+	r := dojo(t, env, "play", "--competition", "iris-species@1", "--max-steps", "4", "--json")
+	var out struct {
+		Summary struct {
+			BestRaw *float64 `json:"best_raw_score"`
+		} `json:"summary"`
+		Final *struct {
+			Step    int    `json:"step"`
+			Chosen  string `json:"chosen"`
+			HeldOut *struct {
+				Valid bool  `json:"valid"`
+				Rows  int64 `json:"rows"`
+			} `json:"heldout"`
+		} `json:"final"`
+		History string `json:"history"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 {
+		t.Fatalf("%v %+v", err, r)
+	}
+	f := out.Final
+	if out.Summary.BestRaw == nil || f == nil || f.Step != 4 || f.Chosen != "best_public" || f.HeldOut == nil || !f.HeldOut.Valid || f.HeldOut.Rows == 0 {
+		t.Fatalf("final %+v (stdout %s)", f, r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out.History, "final.json")); err != nil {
+		t.Fatal(err)
+	}
+}

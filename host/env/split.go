@@ -258,13 +258,21 @@ func (e *Episode) scoreOn(ctx context.Context, answers, submission string) (*cor
 
 // Finish ends the scoring of an episode played under SplitPublic: it scores the agent's chosen
 // submission on the held-out answers, writes final.json and returns it. Step calls it when the
-// episode terminates or is truncated; call it yourself when the agent stops early. It returns nil when
-// the episode has no held-out split or was already finished since its last reset.
+// episode terminates or is truncated; call it yourself when the agent stops early. Once the episode
+// is finished (since its last reset), Finish returns the recorded score again. It returns nil when
+// the episode has no held-out split.
 func (e *Episode) Finish(ctx context.Context) (*FinalScore, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !e.state.reset {
+	if !e.state.reset || e.split == nil {
 		return nil, nil
+	}
+	if e.state.finished {
+		f, ok, err := ReadFinal(e.cfg.Dir)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return &f, nil
 	}
 	return e.finish(ctx, 0, nil)
 }

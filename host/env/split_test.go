@@ -85,7 +85,9 @@ func TestScoreSplitPublic_ScoresThePublicPartAndHoldsTheRestOut(t *testing.T) {
 			t.Fatalf("final %+v (held out %+v), want held-out accuracy %v", f, f.HeldOut, accuracyOn(heldOut, 7))
 		}
 	}
-	if again, err := e.Finish(context.Background()); again != nil || err != nil {
+	// Finishing again scores nothing new: it returns the recorded final score.
+	again, err := e.Finish(context.Background())
+	if err != nil || again == nil || again.Step != final.Step || again.HeldOut.RawScore != final.HeldOut.RawScore || !again.Time.Equal(onDisk.Time) {
 		t.Fatalf("second Finish: %+v %v", again, err)
 	}
 }
