@@ -35,7 +35,10 @@ type Summary struct {
 	Terminated  bool     `json:"terminated"`
 	Truncated   bool     `json:"truncated"`
 	Errors      []string `json:"errors,omitempty"`
-	// Usage is the model's token and cost accounting; nil for agents without a model.
+	// Usage is the model's token and cost accounting; nil for agents without a model. Continue's
+	// counts the whole episode as far as the agent can restore it, earlier runs included, so an
+	// evaluation that resumes an episode adds only what goes beyond the agent's previous report (all
+	// of it when it reports fewer calls than before, as an agent that restored nothing may).
 	Usage *Usage `json:"usage,omitempty"`
 }
 

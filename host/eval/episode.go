@@ -29,6 +29,7 @@ func (r *runner) play(ctx context.Context, j Job) {
 	if prev, err := ReadResult(j.Dir); err == nil {
 		// A run given up after infrastructure failures: keep its record, with a fresh retry budget.
 		res.Attempts, res.InfraFailures, res.Usage, res.Wall = prev.Attempts, prev.InfraFailures, prev.Usage, prev.Wall
+		res.ConversationUsage = prev.ConversationUsage
 	}
 	started := time.Now()
 	r.progress.begin(j)
@@ -37,13 +38,8 @@ func (r *runner) play(ctx context.Context, j Job) {
 	attempts := 1 + r.opts.Config.RetryCount()
 	for a := 1; ; a++ {
 		res.Attempts++
-		usage, err := r.attempt(ctx, j)
-		if usage != nil {
-			if res.Usage == nil {
-				res.Usage = &agents.Usage{}
-			}
-			res.Usage.Add(*usage)
-		}
+		usage, resumedAt, err := r.attempt(ctx, j)
+		res.countUsage(usage, resumedAt >= 0)
 		if ctx.Err() != nil {
 			return
 		}
@@ -86,12 +82,39 @@ func (r *runner) play(ctx context.Context, j Job) {
 	r.finish(j, res)
 }
 
-// attempt opens (or resumes) the job's episode and lets its agent play. It returns the agent's usage
-// and the error that stopped it, if any.
-func (r *runner) attempt(ctx context.Context, j Job) (*agents.Usage, error) {
+// countUsage adds what an attempt's agent reported. An agent that resumes a conversation reports
+// all of it again, earlier attempts included (agents.Summary.Usage), so a resumed attempt adds only
+// what goes beyond the last report; a fresh start began a new conversation.
+func (res *Result) countUsage(u *agents.Usage, resumed bool) {
+	if !resumed {
+		res.ConversationUsage = nil
+	}
+	if u == nil {
+		return
+	}
+	add := *u
+	if last := res.ConversationUsage; resumed && last != nil && u.Calls >= last.Calls {
+		add = agents.Usage{
+			Calls: u.Calls - last.Calls, PromptTokens: u.PromptTokens - last.PromptTokens,
+			CompletionTokens: u.CompletionTokens - last.CompletionTokens, CostUSD: u.CostUSD - last.CostUSD,
+			Retries: u.Retries - last.Retries, Repairs: u.Repairs - last.Repairs,
+		}
+	}
+	if res.Usage == nil {
+		res.Usage = &agents.Usage{}
+	}
+	res.Usage.Add(add)
+	reported := *u
+	res.ConversationUsage = &reported
+}
+
+// attempt opens (or resumes) the job's episode and lets its agent play. It returns the agent's usage,
+// the step the episode was resumed at (-1 when it started afresh in an emptied directory) and the
+// error that stopped it, if any.
+func (r *runner) attempt(ctx context.Context, j Job) (*agents.Usage, int, error) {
 	ep, resumedAt, over, err := r.open(ctx, j)
 	if err != nil {
-		return nil, err
+		return nil, resumedAt, err
 	}
 	defer func() {
 		if err := ep.Close(context.WithoutCancel(ctx)); err != nil {
@@ -101,13 +124,13 @@ func (r *runner) attempt(ctx context.Context, j Job) (*agents.Usage, error) {
 	if over {
 		// The episode ended before the last invocation could write its result.
 		_, err := ep.Finish(ctx)
-		return nil, err
+		return nil, resumedAt, err
 	}
 	logf, closeLog := agentLog(j.Dir)
 	defer closeLog()
 	agent, err := r.opts.Agents.Build(j.Agent, AgentOptions{BaseDir: r.opts.Config.dir, Log: logf})
 	if err != nil {
-		return nil, err
+		return nil, resumedAt, err
 	}
 	te := &trackedEnv{ep: ep, resumedAt: resumedAt, onStep: func(res core.StepResult) { r.progress.step(j, res) }}
 	var sum agents.Summary
@@ -119,43 +142,44 @@ func (r *runner) attempt(ctx context.Context, j Job) (*agents.Usage, error) {
 	}
 	if err != nil {
 		logf("agent stopped: %v", err)
-		return sum.Usage, err
+		return sum.Usage, resumedAt, err
 	}
 	// Under a held-out split, an agent that stopped before the budget ran out has not been scored on
 	// the held-out answers yet; Finish does that once (and nothing when it is done or there is no split).
 	if _, err := ep.Finish(ctx); err != nil {
-		return sum.Usage, err
+		return sum.Usage, resumedAt, err
 	}
-	return sum.Usage, nil
+	return sum.Usage, resumedAt, nil
 }
 
 // open resumes the job's episode when its history holds steps, and otherwise starts it afresh in an
-// emptied directory. resumedAt is the step the history ends at, or -1 for a fresh episode; over says
-// the resumed episode had already ended.
+// emptied directory. resumedAt is the step the history ends at, or -1 for a fresh episode (also when
+// the fresh start failed: the directory's earlier content may be gone); over says the resumed
+// episode had already ended.
 func (r *runner) open(ctx context.Context, j Job) (ep *env.Episode, resumedAt int, over bool, err error) {
 	deps := env.Deps{Plugins: r.opts.Plugins, Sandbox: r.opts.Sandbox, Logger: r.opts.Logger, Version: r.opts.Versions.Dojo}
 	comp := r.comps[j.Competition]
 	if steps, ended, ok := progressOf(j.Dir); ok && steps > 0 {
 		ep, _, err := env.Resume(ctx, j.Dir, comp, deps)
 		if err != nil {
-			return nil, 0, false, err
+			return nil, steps, false, err
 		}
 		return ep, steps, ended, nil
 	}
 	// Nothing worth keeping: a crash before the first step, or a first attempt.
 	if err := clearEpisodeDir(j.Dir); err != nil {
-		return nil, 0, false, err
+		return nil, -1, false, err
 	}
 	cfg := r.base
 	cfg.Dir, cfg.Seed = j.Dir, j.Seed
 	ep, err = env.New(ctx, comp, cfg, deps)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, -1, false, err
 	}
 	labels := map[string]any{"agent": j.Agent.Name, "agent_kind": j.Agent.Kind, "competition": j.Competition, "seed": j.Seed}
 	if err := writeJSONAtomic(filepath.Join(j.Dir, export.LabelsFile), labels); err != nil {
 		ep.Close(context.WithoutCancel(ctx))
-		return nil, 0, false, err
+		return nil, -1, false, err
 	}
 	return ep, -1, false, nil
 }
@@ -254,3 +278,7 @@ func (t *trackedEnv) Step(ctx context.Context, a core.Action) (core.StepResult, 
 // ResumedAtStep is the step a resumed episode's history ended at, or -1 for an episode played from
 // its reset.
 func (t *trackedEnv) ResumedAtStep() int { return t.resumedAt }
+
+// Dir is the episode's directory, where an agent may keep its own record (the LLM agent's chat.jsonl,
+// from which it resumes a conversation).
+func (t *trackedEnv) Dir() string { return t.ep.Dir() }

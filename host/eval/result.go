@@ -69,8 +69,12 @@ type Result struct {
 	// BestRawByStep is the best raw score after each step (null before the first valid submission).
 	BestRawByStep []*float64 `json:"best_raw_by_step"`
 	// Usage is the model's token and cost accounting, summed over attempts; nil for agents without one.
-	Usage    *agents.Usage `json:"usage,omitempty"`
-	Finished time.Time     `json:"finished"`
+	Usage *agents.Usage `json:"usage,omitempty"`
+	// ConversationUsage is the usage the agent last reported for the conversation its episode
+	// directory keeps. An agent that resumes the conversation reports it all again, so a later
+	// attempt adds to Usage only what goes beyond this.
+	ConversationUsage *agents.Usage `json:"conversation_usage,omitempty"`
+	Finished          time.Time     `json:"finished"`
 }
 
 // Failure is one infrastructure failure of an attempt.

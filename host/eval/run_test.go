@@ -42,11 +42,14 @@ func (f failing) Run(ctx context.Context, e agents.Env) (agents.Summary, error) 
 	return f.Continue(ctx, e)
 }
 
+// Continue takes one step, as if after one model call; like the LLM agent, it reports the usage of the
+// whole conversation, earlier attempts included (one call per step).
 func (f failing) Continue(ctx context.Context, e agents.Env) (agents.Summary, error) {
-	if _, err := e.Step(ctx, core.Action{Name: core.ActionExecuteCode, Params: core.Params{"code": "0.5"}}); err != nil {
+	res, err := e.Step(ctx, core.Action{Name: core.ActionExecuteCode, Params: core.Params{"code": "0.5"}})
+	if err != nil {
 		return agents.Summary{}, err
 	}
-	return agents.Summary{Usage: &agents.Usage{Calls: 1, PromptTokens: 10}}, core.Errorf(f.typ, "stopped (test)")
+	return agents.Summary{Usage: &agents.Usage{Calls: res.Step, PromptTokens: 10 * int64(res.Step)}}, core.Errorf(f.typ, "stopped (test)")
 }
 
 func options(t *testing.T, cfg string, backend *fakeBackend) eval.Options {
@@ -138,9 +141,11 @@ func TestRun_TheAgentsOwnErrorIsNotRetried(t *testing.T) {
 	if own.Status != eval.StatusError || own.Attempts != 1 || own.Error.Type != core.TypeConfig || len(own.InfraFailures) != 0 {
 		t.Fatalf("agent error: %+v", own)
 	}
-	// A provider outage is infrastructure: retried, and resumed each time where the history ends.
+	// A provider outage is infrastructure: retried, and resumed each time where the history ends. Each
+	// resumed attempt reports the whole conversation again; the result counts every call once.
 	infra, _ := eval.ReadResult(eval.EpisodeDir(opts.Dir, "u", "toy@1", 1))
-	if infra.Status != eval.StatusInfraError || infra.Attempts != 3 || len(infra.InfraFailures) != 3 || infra.Steps != 3 || infra.Usage.Calls != 3 {
+	if infra.Status != eval.StatusInfraError || infra.Attempts != 3 || len(infra.InfraFailures) != 3 || infra.Steps != 3 ||
+		infra.Usage.Calls != 3 || infra.Usage.PromptTokens != 30 {
 		t.Fatalf("infrastructure error: %+v", infra)
 	}
 	if sum.Episodes.Error != 1 || sum.Episodes.InfraError != 1 || sum.Usage.Calls != 4 {

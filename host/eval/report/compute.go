@@ -92,6 +92,10 @@ type AgentResult struct {
 	PromptTokens     int64   `json:"prompt_tokens"`
 	CompletionTokens int64   `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
+	// Retries counts model calls repeated after a transient failure; Repairs replies sent back because
+	// they held no usable action.
+	Retries int `json:"model_retries"`
+	Repairs int `json:"repairs"`
 	// Curve is the mean over scored episodes of the best HumanRank after each step (an episode that
 	// ended earlier keeps its last value).
 	Curve []float64 `json:"best_humanrank_by_step"`
@@ -232,6 +236,8 @@ func Compute(run Run) (Leaderboard, error) {
 			a.PromptTokens += u.PromptTokens
 			a.CompletionTokens += u.CompletionTokens
 			a.CostUSD += u.CostUSD
+			a.Retries += u.Retries
+			a.Repairs += u.Repairs
 		}
 		if r.Status == eval.StatusInfraError {
 			a.InfraFailed++
