@@ -12,6 +12,7 @@ import (
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/env"
+	"github.com/mledojo/dojo/host/env/envtest"
 	"github.com/mledojo/dojo/host/sandbox/local"
 )
 
@@ -66,7 +67,7 @@ func testKeyNeverReachesTheSandbox(t *testing.T, backend *local.Backend) {
 
 	f := newFakeProvider(t, ProviderOpenAI,
 		answer{text: actionReply(core.ActionExecuteCode, map[string]any{"code": probe})},
-		answer{text: actionReply(core.ActionExecuteCode, map[string]any{"code": probe + "\n" + submitCode(10)})},
+		answer{text: actionReply(core.ActionExecuteCode, map[string]any{"code": probe + "\n" + envtest.SubmitCode(10)})},
 	)
 	cfg := testConfig(f)
 	cfg.APIKeyEnv = "" // the default, OPENAI_API_KEY

@@ -14,6 +14,7 @@ import (
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/catalog"
 	"github.com/mledojo/dojo/host/env"
+	"github.com/mledojo/dojo/host/env/envtest"
 )
 
 var pluginDir string
@@ -36,57 +37,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// labels are the hidden answers of the test competition: ten rows, ids r0..r9.
-var labels = []int{1, 0, 1, 1, 0, 0, 1, 0, 1, 1}
-
-// competition writes a small binary classification competition scored by accuracy, with two boards
-// whose HumanRank for an accuracy of 0.7 is worked out by hand in the tests.
-func competition(t *testing.T) core.Competition {
-	t.Helper()
-	dir := t.TempDir()
-	pub, priv := filepath.Join(dir, "public"), filepath.Join(dir, "private")
-	os.MkdirAll(pub, 0o755)
-	os.MkdirAll(priv, 0o755)
-	var answers, sample, test strings.Builder
-	answers.WriteString("id,label\n")
-	sample.WriteString("id,label\n")
-	test.WriteString("id,x\n")
-	for i, l := range labels {
-		fmt.Fprintf(&answers, "r%d,%d\n", i, l)
-		fmt.Fprintf(&sample, "r%d,0\n", i)
-		fmt.Fprintf(&test, "r%d,%d\n", i, i)
-	}
-	os.WriteFile(filepath.Join(priv, "answers.csv"), []byte(answers.String()), 0o644)
-	os.WriteFile(filepath.Join(pub, "sample_submission.csv"), []byte(sample.String()), 0o644)
-	os.WriteFile(filepath.Join(pub, "test.csv"), []byte(test.String()), 0o644)
-	return core.Competition{
-		ID: "toy", Title: "Toy", Description: "Predict label for each id.", Domain: core.DomainTabular,
-		Metric: core.MetricRef{Name: "accuracy"}, Direction: core.HigherIsBetter,
-		PublicDir: pub, AnswersPath: filepath.Join(priv, "answers.csv"),
-		Boards: []core.Leaderboard{
-			{Name: "public", Scores: []float64{0.9, 0.8, 0.7, 0.6, 0.5}},
-			{Name: "private", Scores: []float64{0.95, 0.85, 0.75, 0.65}},
-		},
-	}
-}
-
-// submitCode writes a submission getting `correct` of the ten labels right.
-func submitCode(correct int) string {
-	var preds []string
-	for i, l := range labels {
-		p := l
-		if i >= correct {
-			p = 1 - l
-		}
-		preds = append(preds, fmt.Sprint(p))
-	}
-	return fmt.Sprintf(`import pandas as pd
-test = pd.read_csv("/data/test.csv")
-pd.DataFrame({"id": test["id"], "label": [%s]}).to_csv("/workspace/submission.csv", index=False)
-print("wrote", len(test))
-`, strings.Join(preds, ","))
-}
-
 func newEpisode(t *testing.T, cfg env.Config) *env.Episode {
 	t.Helper()
 	cat, err := catalog.Open(context.Background(), catalog.Options{Dirs: []string{pluginDir}})
@@ -97,7 +47,7 @@ func newEpisode(t *testing.T, cfg env.Config) *env.Episode {
 	if cfg.Dir == "" {
 		cfg.Dir = t.TempDir()
 	}
-	e, err := env.New(context.Background(), competition(t), cfg, env.Deps{Plugins: cat, Sandbox: hostBackend{}})
+	e, err := env.New(context.Background(), envtest.Competition(t), cfg, env.Deps{Plugins: cat, Sandbox: envtest.Backend{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +69,7 @@ func step(t *testing.T, e *env.Episode, name string, params core.Params) core.St
 
 func TestExecuteCode_RewardIsMeanHumanRankOverBoards(t *testing.T) {
 	e := newEpisode(t, env.Config{})
-	res := step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	res := step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	sub := res.Observation.Submission
 	if res.Observation.Error != nil || sub == nil || !sub.Valid {
 		t.Fatalf("observation %+v", res.Observation)
@@ -142,7 +92,7 @@ func TestExecuteCode_RewardIsMeanHumanRankOverBoards(t *testing.T) {
 
 func TestScoreModeRaw_RewardIsTheMetric(t *testing.T) {
 	e := newEpisode(t, env.Config{ScoreMode: env.ScoreRaw})
-	if res := step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(9)}); res.Reward != 0.9 {
+	if res := step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(9)}); res.Reward != 0.9 {
 		t.Fatalf("reward %v, want 0.9", res.Reward)
 	}
 }
@@ -223,8 +173,8 @@ func TestRequestInfo_AnswersEveryType(t *testing.T) {
 
 func TestValidateCode_RunsWithoutScoringAndKeepsTheSubmission(t *testing.T) {
 	e := newEpisode(t, env.Config{})
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(10)})
-	res := step(t, e, core.ActionValidateCode, core.Params{"code": submitCode(1)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(10)})
+	res := step(t, e, core.ActionValidateCode, core.Params{"code": envtest.SubmitCode(1)})
 	if res.Reward != 0 || res.Observation.Submission != nil || res.Observation.Error != nil || res.Observation.Execution == nil {
 		t.Fatalf("validate: %+v", res)
 	}
@@ -237,7 +187,7 @@ func TestValidateCode_RunsWithoutScoringAndKeepsTheSubmission(t *testing.T) {
 func TestGetHistory_ReturnsEveryStepToTheAgent(t *testing.T) {
 	e := newEpisode(t, env.Config{})
 	step(t, e, core.ActionRequestInfo, core.Params{"info_type": "name"})
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	res := step(t, e, core.ActionGetHistory, nil)
 	b, _ := json.Marshal(res.Observation.Info["steps"])
 	var steps []map[string]any
@@ -249,7 +199,7 @@ func TestGetHistory_ReturnsEveryStepToTheAgent(t *testing.T) {
 
 func TestResetAction_ClearsTheWorkspaceButKeepsBudgets(t *testing.T) {
 	e := newEpisode(t, env.Config{MaxSteps: 10})
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	res := step(t, e, core.ActionReset, nil)
 	if res.Observation.StepsLeft != 8 || res.Observation.BestRaw == nil || res.Observation.Info["cleared"] == nil {
 		t.Fatalf("reset action: %+v", res.Observation)
@@ -276,7 +226,7 @@ func TestCustomAction_ReachesTheWorkspaceThroughHostServices(t *testing.T) {
 
 func TestFeedback_StylesRenderAndAFailingStyleDoesNotBreakTheStep(t *testing.T) {
 	e := newEpisode(t, env.Config{Feedback: []string{"plain", "failing"}})
-	res := step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	res := step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	if !strings.HasPrefix(res.Observation.Feedback["plain"], "step 1: execute_code ok") {
 		t.Fatalf("feedback %+v", res.Observation.Feedback)
 	}
@@ -288,7 +238,7 @@ func TestFeedback_StylesRenderAndAFailingStyleDoesNotBreakTheStep(t *testing.T) 
 func TestNew_RejectsUnknownPluginsAndBadConfig(t *testing.T) {
 	cat, _ := catalog.Open(context.Background(), catalog.Options{Dirs: []string{pluginDir}})
 	defer cat.Close()
-	deps := env.Deps{Plugins: cat, Sandbox: hostBackend{}}
+	deps := env.Deps{Plugins: cat, Sandbox: envtest.Backend{}}
 	for name, cfg := range map[string]env.Config{
 		"unknown action":   {Actions: []string{"nope"}},
 		"unknown feedback": {Feedback: []string{"nope"}},
@@ -296,7 +246,7 @@ func TestNew_RejectsUnknownPluginsAndBadConfig(t *testing.T) {
 		"bad exec mode":    {ExecMode: "notebook"},
 	} {
 		cfg.Dir = t.TempDir()
-		if _, err := env.New(context.Background(), competition(t), cfg, deps); err == nil {
+		if _, err := env.New(context.Background(), envtest.Competition(t), cfg, deps); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -306,7 +256,7 @@ func TestResume_ContinuesAfterTheLastFinishedStep(t *testing.T) {
 	dir := t.TempDir()
 	e := newEpisode(t, env.Config{Dir: dir, MaxSteps: 10})
 	step(t, e, core.ActionRequestInfo, core.Params{"info_type": "name"})
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	e.Close(context.Background())
 	// A torn last line, as a crash mid-write leaves it, is dropped.
 	f, _ := os.OpenFile(filepath.Join(dir, "events.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
@@ -315,7 +265,7 @@ func TestResume_ContinuesAfterTheLastFinishedStep(t *testing.T) {
 
 	cat, _ := catalog.Open(context.Background(), catalog.Options{Dirs: []string{pluginDir}})
 	defer cat.Close()
-	r, obs, err := env.Resume(context.Background(), dir, competition(t), env.Deps{Plugins: cat, Sandbox: hostBackend{}})
+	r, obs, err := env.Resume(context.Background(), dir, envtest.Competition(t), env.Deps{Plugins: cat, Sandbox: envtest.Backend{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,14 +281,14 @@ func TestResume_ContinuesAfterTheLastFinishedStep(t *testing.T) {
 	var h map[string]any
 	b, _ := os.ReadFile(filepath.Join(dir, "history.json"))
 	json.Unmarshal(b, &h)
-	if h["step_count"] != float64(3) || h["best_raw_score"] != 0.7 || !strings.Contains(h["best_code"].(string), "pandas") {
+	if h["step_count"] != float64(3) || h["best_raw_score"] != 0.7 || !strings.Contains(h["best_code"].(string), "csv.DictReader") {
 		t.Fatalf("history.json %s", b)
 	}
 }
 
 func TestSubmitAction_ScoresTheFinalAnswerAndTerminates(t *testing.T) {
 	e := newEpisode(t, env.Config{Actions: []string{"submit", "files"}, Feedback: []string{"base"}})
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(8)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(8)})
 	res := step(t, e, "submit", nil)
 	if !res.Terminated || res.Truncated || res.Observation.Submission == nil || res.Observation.Submission.RawScore != 0.8 {
 		t.Fatalf("submit: %+v", res)

@@ -12,6 +12,7 @@ import (
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/host/catalog"
 	"github.com/mledojo/dojo/host/env"
+	"github.com/mledojo/dojo/host/env/envtest"
 )
 
 // splitIDs reads the public (or held-out) answers an episode cut, as id -> label.
@@ -33,7 +34,7 @@ func splitIDs(t *testing.T, dir, file string) map[string]int {
 	return out
 }
 
-// accuracyOn is the accuracy of submitCode(correct) on the given ids, computed by hand.
+// accuracyOn is the accuracy of envtest.SubmitCode(correct) on the given ids, computed by hand.
 func accuracyOn(ids map[string]int, correct int) float64 {
 	right := 0
 	for id := range ids {
@@ -57,7 +58,7 @@ func TestScoreSplitPublic_ScoresThePublicPartAndHoldsTheRestOut(t *testing.T) {
 			t.Fatalf("id %s in both parts", id)
 		}
 	}
-	res := step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	res := step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	sub := res.Observation.Submission
 	if sub == nil || !sub.Valid || sub.Rows != 5 || sub.RawScore != accuracyOn(public, 7) {
 		t.Fatalf("public score %+v, want accuracy %v on 5 rows", sub, accuracyOn(public, 7))
@@ -125,8 +126,8 @@ func TestScoreSplitPublic_SubmitChoosesTheSubmittedAnswer(t *testing.T) {
 	dir := t.TempDir()
 	e := newEpisode(t, env.Config{Dir: dir, ScoreSplit: env.SplitPublic, PublicFraction: 0.5, Seed: 3, Actions: []string{"submit"}})
 	heldOut := splitIDs(t, dir, "answers_heldout.csv")
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(10)}) // the best public score
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(4)})  // then a worse one, submitted
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(10)}) // the best public score
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(4)})  // then a worse one, submitted
 	res := step(t, e, "submit", nil)
 	final, _ := res.Info["final"].(*env.FinalScore)
 	if !res.Terminated || final == nil || final.Chosen != "submitted" || final.Step != 3 ||
@@ -139,12 +140,12 @@ func TestScoreSplitPublic_FinishWhenTheAgentStopsEarlyAndResumeKeepsTheCut(t *te
 	dir := t.TempDir()
 	e := newEpisode(t, env.Config{Dir: dir, ScoreSplit: env.SplitPublic, Seed: 5})
 	public := splitIDs(t, dir, "answers_public.csv")
-	step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(6)})
+	step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(6)})
 	e.Close(context.Background())
 
 	cat, _ := catalog.Open(context.Background(), catalog.Options{Dirs: []string{pluginDir}})
 	defer cat.Close()
-	r, _, err := env.Resume(context.Background(), dir, competition(t), env.Deps{Plugins: cat, Sandbox: hostBackend{}})
+	r, _, err := env.Resume(context.Background(), dir, envtest.Competition(t), env.Deps{Plugins: cat, Sandbox: envtest.Backend{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestScoreSplitPublic_FinishWhenTheAgentStopsEarlyAndResumeKeepsTheCut(t *te
 	if after := splitIDs(t, dir, "answers_public.csv"); len(after) != len(public) {
 		t.Fatalf("resume changed the cut: %v -> %v", public, after)
 	}
-	res := step(t, r, core.ActionExecuteCode, core.Params{"code": submitCode(9)})
+	res := step(t, r, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(9)})
 	if res.Observation.Submission.RawScore != accuracyOn(public, 9) {
 		t.Fatalf("after resume: public score %v, want %v", res.Observation.Submission.RawScore, accuracyOn(public, 9))
 	}
@@ -165,7 +166,7 @@ func TestScoreSplitPublic_FinishWhenTheAgentStopsEarlyAndResumeKeepsTheCut(t *te
 func TestScoreSplitFull_IsTheDefaultAndWritesNoSplit(t *testing.T) {
 	dir := t.TempDir()
 	e := newEpisode(t, env.Config{Dir: dir, MaxSteps: 1})
-	res := step(t, e, core.ActionExecuteCode, core.Params{"code": submitCode(7)})
+	res := step(t, e, core.ActionExecuteCode, core.Params{"code": envtest.SubmitCode(7)})
 	if res.Observation.Submission.Rows != 10 || res.Info["final"] != nil {
 		t.Fatalf("full split: %+v info %v", res.Observation.Submission, res.Info)
 	}
