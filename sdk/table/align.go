@@ -93,13 +93,13 @@ func Align(answers, submission *Table, opts PairOptions) (*Alignment, error) {
 	if first >= 0 {
 		return nil, duplicateAnswerID(answers, aKeys, first, second)
 	}
-	match := make([]int32, sKeys.len())
+	match := makeLarge[int32](sKeys.len())
 	inParallel(splitRange(len(match), parts, parallelMinIDs), func(_, lo, hi int) {
 		for j := lo; j < hi; j++ {
 			match[j] = int32(index.find(sKeys.at(j)))
 		}
 	})
-	rows := make([]int32, n)
+	rows := makeLarge[int32](n)
 	for i := range rows {
 		rows[i] = -1
 	}

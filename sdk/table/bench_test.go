@@ -127,8 +127,28 @@ func BenchmarkAlign_1MShuffled(b *testing.B) { benchAlign(b, true) }
 // BenchmarkLoadPair_1MShuffled is what a metric pays end to end: read both files, align, and parse
 // both value columns into answers order.
 func BenchmarkLoadPair_1MShuffled(b *testing.B) {
-	answersPath := writeBenchCSV(b, "answers.csv", benchRows, false)
-	submissionPath := writeBenchCSV(b, "submission.csv", benchRows, true)
+	benchLoadPair(b, writeBenchCSV(b, "answers.csv", benchRows, false), writeBenchCSV(b, "submission.csv", benchRows, true))
+}
+
+// BenchmarkLoadPair_1MIntIDs is LoadPair on integer ids in order, as make bench's families have
+// them, reading the two files one after the other (as LoadPair did before) and at the same time.
+func BenchmarkLoadPair_1MIntIDs(b *testing.B) {
+	answersPath := writeBenchCSVIDs(b, "answers.csv", benchRows, false, "")
+	submissionPath := writeBenchCSVIDs(b, "submission.csv", benchRows, false, "")
+	for _, concurrent := range []bool{false, true} {
+		name := "sequential"
+		if concurrent {
+			name = "concurrent"
+		}
+		b.Run(name, func(b *testing.B) {
+			defer func(v bool) { concurrentReads = v }(concurrentReads)
+			concurrentReads = concurrent
+			benchLoadPair(b, answersPath, submissionPath)
+		})
+	}
+}
+
+func benchLoadPair(b *testing.B, answersPath, submissionPath string) {
 	st, _ := os.Stat(submissionPath)
 	b.SetBytes(2 * st.Size())
 	opts := PairOptions{IDColumn: "id", Columns: []string{"target"}}
@@ -145,4 +165,56 @@ func BenchmarkLoadPair_1MShuffled(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkFloats_1Mx6 parses six value columns of a million rows (HMS's votes), one column at a
+// time and interleaved as metrics did before FloatMatrix, and with FloatMatrix's one pass.
+func BenchmarkFloats_1Mx6(b *testing.B) {
+	const k = 6
+	rng := rand.New(rand.NewPCG(5, 6))
+	buf := []byte("id,c0,c1,c2,c3,c4,c5\n")
+	for i := range benchRows {
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		for range k {
+			buf = strconv.AppendFloat(append(buf, ','), rng.Float64(), 'f', 6, 64)
+		}
+		buf = append(buf, '\n')
+	}
+	tab, err := Read(buf, ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := tab.Header()[1:]
+	b.Run("by_column", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := byColumnsB(tab, names...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("matrix", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tab.FloatMatrix(names...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// byColumnsB parses columns one by one and interleaves them, as metrics did before FloatMatrix.
+func byColumnsB(t *Table, columns ...string) ([]float64, error) {
+	k := len(columns)
+	out := make([]float64, t.Len()*k)
+	for j, name := range columns {
+		vals, err := t.Floats(name)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			out[i*k+j] = v
+		}
+	}
+	return out, nil
 }

@@ -54,7 +54,7 @@ var parallelMinFloats = 1 << 16
 
 func (c Column) parseFloats(opts FloatOptions) ([]float64, *badFloat) {
 	n := c.Len()
-	out := make([]float64, n)
+	out := makeLarge[float64](n)
 	parts := min(runtime.GOMAXPROCS(0), n/parallelMinFloats)
 	if parts <= 1 {
 		if bad := c.parseRange(out, 0, n, opts); bad != nil {
@@ -128,7 +128,9 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // parseSimple parses [+-]digits[.digits][e[+-]digits] when the significant digits fit in 53 bits and
 // the decimal exponent is within ±22. Then both the mantissa and the power of ten are exact in float64
 // and one multiplication or division rounds correctly (Clinger's fast path), so the result equals
-// strconv.ParseFloat's. It reports false for anything else, which the caller hands to strconv.
+// strconv.ParseFloat's. It reports false for anything else, which the caller hands to strconv. The
+// digit loops test nothing but the digit: a value with more than 19 digits (leading zeros counted),
+// whose mantissa could have wrapped, is left to strconv.
 func parseSimple(b []byte) (float64, bool) {
 	i, neg := 0, false
 	if b[0] == '-' || b[0] == '+' {
@@ -136,44 +138,35 @@ func parseSimple(b []byte) (float64, bool) {
 		i++
 	}
 	var mant uint64
-	digits, exp, sawDigit := 0, 0, false
+	start := i
 	for ; i < len(b); i++ {
 		d := b[i] - '0'
 		if d > 9 {
 			break
 		}
-		sawDigit = true
-		if mant == 0 && d == 0 {
-			continue
-		}
-		if digits == 19 {
-			return 0, false
-		}
 		mant = mant*10 + uint64(d)
-		digits++
 	}
+	digits, exp := i-start, 0
 	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b); i++ {
+		i++
+		frac := i
+		for ; i < len(b); i++ {
 			d := b[i] - '0'
 			if d > 9 {
 				break
 			}
-			sawDigit = true
-			exp--
-			if mant == 0 && d == 0 {
-				continue
-			}
-			if digits == 19 {
-				return 0, false
-			}
 			mant = mant*10 + uint64(d)
-			digits++
 		}
+		exp = frac - i
+		digits += i - frac
 	}
-	if !sawDigit {
+	if digits == 0 || digits > 19 {
 		return 0, false
 	}
-	if i < len(b) && b[i]|0x20 == 'e' {
+	if i < len(b) {
+		if b[i]|0x20 != 'e' {
+			return 0, false
+		}
 		i++
 		eneg := false
 		if i < len(b) && (b[i] == '-' || b[i] == '+') {
@@ -198,7 +191,7 @@ func parseSimple(b []byte) (float64, bool) {
 		}
 		exp += e
 	}
-	if i != len(b) || mant > 1<<53 {
+	if mant > 1<<53 {
 		return 0, false
 	}
 	f := float64(mant)
@@ -242,4 +235,116 @@ func (c Column) floatError(bad *badFloat, id string) *core.Error {
 	return core.Errorf(c.t.errType, "%s column %q, %s: the value %s", c.t.name, c.Name(), where, what).
 		WithDetails("the column must hold a finite number in every row").
 		WithCauses(cause)
+}
+
+// FloatMatrix returns the named columns as finite numbers in one row-major slice: row i's values
+// are out[i*k : i*k+k] for k columns, in the order named. It parses every column in one pass over
+// the rows, reading each row's offsets and bytes once rather than once per column. Errors are those
+// of Floats for the first named column that holds a bad value.
+func (t *Table) FloatMatrix(columns ...string) ([]float64, error) {
+	cols, err := t.floatColumns(columns, nil)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := parseMatrix(cols, t.rows, FloatOptions{})
+	if !ok {
+		return nil, matrixError(cols, nil)
+	}
+	return out, nil
+}
+
+// floatColumns returns the named columns. When one is missing, the error is the one parsing them
+// one by one meets first: a bad value in an earlier column, or the missing column.
+func (t *Table) floatColumns(columns []string, id func(row int) string) ([]Column, error) {
+	cols := make([]Column, 0, len(columns))
+	for _, name := range columns {
+		c, err := t.mustColumn(name)
+		if err != nil {
+			if bad := firstFloatError(cols, FloatOptions{}, id); bad != nil {
+				return nil, bad
+			}
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, nil
+}
+
+// matrixError is the error for columns that parseMatrix rejected.
+func matrixError(cols []Column, id func(row int) string) error {
+	if err := firstFloatError(cols, FloatOptions{}, id); err != nil {
+		return err
+	}
+	return core.Errorf(core.TypeInternal, "columns %s failed to parse together but not one by one", quoteList(columnNames(cols), 20))
+}
+
+func columnNames(cols []Column) []string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name()
+	}
+	return names
+}
+
+// firstFloatError is the error parsing the columns one by one gives: for the first column with an
+// unacceptable value, its first one; nil when every value is acceptable. id, when not nil, names a
+// row's id.
+func firstFloatError(cols []Column, opts FloatOptions, id func(row int) string) *core.Error {
+	for _, c := range cols {
+		if _, bad := c.parseFloats(opts); bad != nil {
+			name := ""
+			if id != nil {
+				name = id(bad.row)
+			}
+			return c.floatError(bad, name)
+		}
+	}
+	return nil
+}
+
+// parseMatrix parses n rows of cols into a row-major slice; it reports false at the first
+// unacceptable value. Large tables are parsed in parallel.
+func parseMatrix(cols []Column, n int, opts FloatOptions) ([]float64, bool) {
+	k := len(cols)
+	out := makeLarge[float64](n * k)
+	if k == 0 {
+		return out, true
+	}
+	parts := max(1, min(runtime.GOMAXPROCS(0), n*k/parallelMinFloats))
+	oks := make([]bool, parts)
+	work := func(p int) {
+		for i := p * n / parts; i < (p+1)*n/parts; i++ {
+			row := out[i*k : i*k+k]
+			for j, c := range cols {
+				v, kind := parseNumber(c.Bytes(i), opts.AllowNonFinite)
+				if kind != 0 {
+					return
+				}
+				row[j] = v
+			}
+		}
+		oks[p] = true
+	}
+	if parts == 1 {
+		work(0)
+	} else {
+		var wg sync.WaitGroup
+		for p := range parts {
+			wg.Go(func() { work(p) })
+		}
+		wg.Wait()
+	}
+	for _, ok := range oks {
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// Float returns value i as Floats reads it; ok is false when Floats would reject it (Floats says
+// why). It suits a caller that computes as it parses instead of holding whole columns.
+func (c Column) Float(i int) (v float64, ok bool) {
+	v, kind := parseNumber(c.Bytes(i), false)
+	return v, kind == 0
 }

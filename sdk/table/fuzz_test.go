@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"math"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/mledojo/dojo/core"
@@ -142,4 +144,26 @@ func mustCol(t *testing.T, tab *Table, name string) Column {
 		t.Fatalf("no column %q", name)
 	}
 	return c
+}
+
+// FuzzParseSimple checks the fast float path against strconv: wherever it answers, it must give
+// strconv's bits.
+func FuzzParseSimple(f *testing.F) {
+	for _, seed := range []string{"0", "-0", "+1.5", ".5", "5.", "1e22", "1e23", "9007199254740993", "0.000000000000000000001",
+		"12345678901234567890", "1234567890123456789", "1e", "1e+", "-.", "0.1e-22", "123.456e-7"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) == 0 {
+			return
+		}
+		got, ok := parseSimple(b)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("parseSimple(%q) = %v; strconv.ParseFloat gives %v, %v", b, got, want, err)
+		}
+	})
 }

@@ -112,13 +112,13 @@ func buildIDIndex(keys *idKeys, parts int) (x *idIndex, first, second int, err e
 	for size < 2*n {
 		size <<= 1
 	}
-	x.slots = make([]uint64, size)
+	x.slots = makeLarge[uint64](size)
 	x.mask = uint64(size>>x.regionBits) - 1
 
 	// Hash every key and lay out the arena, in parallel over row ranges: one pass to size each
 	// range's piece, one to fill it.
-	hashes := make([]uint64, n)
-	offsets := make([]uint32, n)
+	hashes := makeLarge[uint64](n)
+	offsets := makeLarge[uint32](n)
 	ranges := splitRange(n, parts, parallelMinIDs)
 	starts := make([]int, len(ranges)+1)
 	inParallel(ranges, func(r, lo, hi int) {
@@ -137,7 +137,7 @@ func buildIDIndex(keys *idKeys, parts int) (x *idIndex, first, second int, err e
 		return nil, -1, -1, core.Errorf(core.TypeInvalidArgument, "%d ids are too many to align", n).
 			WithCauses("ids and their index must fit in 4 GiB")
 	}
-	x.arena = make([]byte, starts[len(ranges)])
+	x.arena = makeLarge[byte](starts[len(ranges)])
 	inParallel(ranges, func(r, lo, hi int) {
 		at := starts[r]
 		for i := lo; i < hi; i++ {
@@ -290,7 +290,7 @@ func buildDenseIndex(keys *idKeys) (x *denseIndex, first, second int) {
 	if uint64(hi-lo) >= uint64(maxDenseSpread*n+1024) {
 		return nil, -1, -1
 	}
-	x = &denseIndex{min: lo, marker: marker, rows: make([]int32, hi-lo+1)}
+	x = &denseIndex{min: lo, marker: marker, rows: makeLarge[int32](int(hi - lo + 1))}
 	for i := range n {
 		v, _ := canonicalInt(keys.at(i), marker)
 		if prev := x.rows[v-lo]; prev != 0 {

@@ -1,6 +1,8 @@
 package table
 
 import (
+	"runtime"
+
 	"github.com/mledojo/dojo/core"
 )
 
@@ -15,18 +17,46 @@ type Pair struct {
 
 // LoadPair reads the answers and the submission, keeping only the id column and opts.Columns, and
 // aligns them by id. Errors about the answers are core.TypeGroundTruth, errors about the submission
-// core.TypeSubmissionInvalid (core.TypeSubmissionNotFound when the file does not exist).
+// core.TypeSubmissionInvalid (core.TypeSubmissionNotFound when the file does not exist); when both
+// files are wrong, the answers' error is the one returned. With two or more CPUs the files are read
+// at the same time.
 func LoadPair(answersPath, submissionPath string, opts PairOptions) (*Pair, error) {
 	keep := append([]string{opts.IDColumn}, opts.Columns...)
-	answers, err := ReadFile(answersPath, ReadOptions{Name: "answers", ErrorType: core.TypeGroundTruth, Columns: keep})
-	if err != nil {
-		return nil, err
+	var answers, submission *Table
+	var answersErr, submissionErr error
+	both(concurrentReads && runtime.GOMAXPROCS(0) >= 2,
+		func() {
+			answers, answersErr = ReadFile(answersPath, ReadOptions{Name: "answers", ErrorType: core.TypeGroundTruth, Columns: keep})
+		},
+		func() {
+			submission, submissionErr = ReadFile(submissionPath, ReadOptions{Name: "submission", ErrorType: core.TypeSubmissionInvalid, Columns: keep})
+		})
+	if answersErr != nil {
+		return nil, answersErr
 	}
-	submission, err := ReadFile(submissionPath, ReadOptions{Name: "submission", ErrorType: core.TypeSubmissionInvalid, Columns: keep})
-	if err != nil {
-		return nil, err
+	if submissionErr != nil {
+		return nil, submissionErr
 	}
 	return NewPair(answers, submission, opts)
+}
+
+// concurrentReads lets LoadPair read both files at once; benchmarks turn it off to compare.
+var concurrentReads = true
+
+// both runs first and second, at the same time when concurrent is set, and returns when both have.
+func both(concurrent bool, first, second func()) {
+	if !concurrent {
+		first()
+		second()
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		second()
+	}()
+	first()
+	<-done
 }
 
 // NewPair aligns tables already read, for a plugin that reads the answers once and scores many
@@ -74,6 +104,43 @@ func (p *Pair) SubmissionFloats(column string) ([]float64, error) {
 	return permute(vals, p.Alignment), nil
 }
 
+// AnswerFloatMatrix returns answers columns as finite numbers, row-major in answers order: see
+// Table.FloatMatrix.
+func (p *Pair) AnswerFloatMatrix(columns ...string) ([]float64, error) {
+	return p.Answers.FloatMatrix(columns...)
+}
+
+// SubmissionFloatMatrix returns submission columns as finite numbers, row-major in answers order:
+// row i holds, in the order named, the values the submission gives answers row i's id. It parses
+// the columns in one pass over the rows. Errors are those of SubmissionFloats for the first named
+// column that holds a bad value.
+func (p *Pair) SubmissionFloatMatrix(columns ...string) ([]float64, error) {
+	ids, _ := p.Submission.Column(p.opts.IDColumn)
+	id := func(row int) string { return string(trimSpace(ids.Bytes(row))) }
+	cols, err := p.Submission.floatColumns(columns, id)
+	if err != nil {
+		return nil, err
+	}
+	vals, ok := parseMatrix(cols, p.Submission.rows, FloatOptions{})
+	if !ok {
+		return nil, matrixError(cols, id)
+	}
+	return PermuteRows(vals, len(cols), p.Alignment.rows), nil
+}
+
+// PermuteRows returns the row-major matrix of k columns whose row i is row order[i] of vals; vals
+// itself when order is nil.
+func PermuteRows(vals []float64, k int, order []int32) []float64 {
+	if order == nil {
+		return vals
+	}
+	out := makeLarge[float64](len(order) * k)
+	for i, j := range order {
+		copy(out[i*k:i*k+k], vals[int(j)*k:int(j)*k+k])
+	}
+	return out
+}
+
 // SubmissionStrings returns a submission column, reordered to answers order.
 func (p *Pair) SubmissionStrings(column string) ([]string, error) {
 	vals, err := p.Submission.Strings(column)
@@ -88,7 +155,7 @@ func permute[T any](vals []T, a *Alignment) []T {
 	if a.InOrder() {
 		return vals
 	}
-	out := make([]T, a.n)
+	out := makeLarge[T](a.n)
 	for i, j := range a.rows {
 		out[i] = vals[j]
 	}

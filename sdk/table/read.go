@@ -3,6 +3,7 @@ package table
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -50,7 +51,7 @@ const bom = "\xEF\xBB\xBF"
 // parsing in parallel wants, and parses it in place.
 func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	opts = opts.withDefaults()
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		typ := opts.ErrorType
 		if errors.Is(err, fs.ErrNotExist) && typ == core.TypeSubmissionInvalid {
@@ -60,6 +61,34 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			WithCauses("write the file at the expected path as a plain CSV file")
 	}
 	return parse(data, opts, runtime.GOMAXPROCS(0))
+}
+
+// readFile is os.ReadFile into a buffer from makeLarge.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && int64(int(st.Size())) == st.Size() {
+		size = int(st.Size())
+	}
+	// One byte more than the size, so a file that has not grown meets EOF without a reallocation.
+	data := makeLarge[byte](size + 1)[:0]
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err != nil {
+			if err == io.EOF {
+				return data, nil
+			}
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew: let append pick a larger buffer
+		}
+	}
 }
 
 // Read parses CSV data into a Table. data is not modified; it is copied when a quoted value holds an
@@ -138,7 +167,7 @@ func (t *Table) readRows(start int, quotes bool, o ReadOptions, parts int) error
 	for k := range chunks {
 		total += chunks[k].maxRows
 	}
-	t.offs = make([]uint32, total*t.stride)
+	t.offs = makeLarge[uint32](total * t.stride)
 	at := 0
 	for k := range chunks {
 		c := &chunks[k]
