@@ -56,12 +56,17 @@ func loadLabels(req pluginapi.ScoreRequest, metric string) (*labelInputs, error)
 
 // withID adds to an error about one row the id of that row (ids in the order of the rows scored).
 func withID(err error, ids []string) error {
+	return withIDOf(err, len(ids), func(i int) string { return ids[i] })
+}
+
+// withIDOf is withID for n rows whose ids id looks up.
+func withIDOf(err error, n int, id func(row int) string) error {
 	row, ok := score.ErrorRow(err)
-	if !ok || row < 0 || row >= len(ids) {
+	if !ok || row < 0 || row >= n {
 		return err
 	}
 	e := core.AsError(err)
-	detail := fmt.Sprintf("id %q", strings.TrimSpace(ids[row]))
+	detail := fmt.Sprintf("id %q", strings.TrimSpace(id(row)))
 	if e.Details != "" {
 		detail = e.Details + "; " + detail
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mledojo/dojo/pluginapi"
 	"github.com/mledojo/dojo/plugins/metrics/internal/inputs"
 	"github.com/mledojo/dojo/plugins/metrics/internal/score"
+	"github.com/mledojo/dojo/sdk/table"
 )
 
 // probInputs are a probabilistic metric's inputs in one of three shapes:
@@ -26,8 +27,20 @@ type probInputs struct {
 	labels  []int     // classes: class index of each row
 	probs   []float64 // n*k, row-major
 	classes []string
-	ids     []string // the rows' ids, in answers order
+	idCol   table.Column // the answers' ids, looked up only for messages
+	rows    []int        // rows[i] is the answers row of row i once keep dropped some; nil before
 }
+
+// id returns row i's id as the answers spell it.
+func (p *probInputs) id(i int) string {
+	if p.rows != nil {
+		i = p.rows[i]
+	}
+	return string(p.idCol.Bytes(i))
+}
+
+// withID adds the id of the row an error is about.
+func (p *probInputs) withID(err error) error { return withIDOf(err, p.n, p.id) }
 
 // Params every probabilistic metric reads besides the common ones.
 var probabilityParams = []string{"classes", inputs.ParamFilter, inputs.ParamAlign}
@@ -73,7 +86,8 @@ func loadProbabilities(req pluginapi.ScoreRequest) (*probInputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &probInputs{n: in.Pair.Len(), ids: in.Pair.IDs()}
+	p := &probInputs{n: in.Pair.Len()}
+	p.idCol, _ = in.Pair.Answers.Column(in.ID)
 	if mode == "classes" {
 		if err := oneTarget(in, req.Metric); err != nil {
 			return nil, err
@@ -98,26 +112,13 @@ func loadProbabilities(req pluginapi.ScoreRequest) (*probInputs, error) {
 		if p.k == 1 {
 			p.mode = "binary"
 		}
-		p.truth = make([]float64, p.n*p.k)
-		for j, col := range in.Targets {
-			vals, err := in.Pair.AnswerFloats(col)
-			if err != nil {
-				return nil, err
-			}
-			for i, v := range vals {
-				p.truth[i*p.k+j] = v
-			}
-		}
-	}
-	p.probs = make([]float64, p.n*p.k)
-	for j, col := range p.classes {
-		vals, err := in.Pair.SubmissionFloats(col)
-		if err != nil {
+		// One pass over the rows parses every column, in the row-major layout the metrics take.
+		if p.truth, err = in.Pair.AnswerFloatMatrix(in.Targets...); err != nil {
 			return nil, err
 		}
-		for i, v := range vals {
-			p.probs[i*p.k+j] = v
-		}
+	}
+	if p.probs, err = in.Pair.SubmissionFloatMatrix(p.classes...); err != nil {
+		return nil, err
 	}
 	if len(filters) > 0 {
 		keep, err := filters.Mask(in.Pair.Answers)
@@ -133,9 +134,18 @@ func loadProbabilities(req pluginapi.ScoreRequest) (*probInputs, error) {
 	return p, nil
 }
 
+// answersRow returns the answers row of row i.
+func (p *probInputs) answersRow(i int) int {
+	if p.rows != nil {
+		return p.rows[i]
+	}
+	return i
+}
+
 // keep drops the rows whose keep[i] is false.
 func (p *probInputs) keep(keep []bool) {
 	n := 0
+	rows := make([]int, 0, len(keep))
 	for i, k := range keep {
 		if !k {
 			continue
@@ -147,11 +157,11 @@ func (p *probInputs) keep(keep []bool) {
 		if p.labels != nil {
 			p.labels[n] = p.labels[i]
 		}
-		p.ids[n] = p.ids[i]
+		rows = append(rows, p.answersRow(i))
 		n++
 	}
-	p.n = n
-	p.probs, p.ids = p.probs[:n*p.k], p.ids[:n]
+	p.n, p.rows = n, rows
+	p.probs = p.probs[:n*p.k]
 	if p.truth != nil {
 		p.truth = p.truth[:n*p.k]
 	}
@@ -183,25 +193,43 @@ func hasAll(header, want []string) bool {
 	return true
 }
 
-// classIndexes maps each answers label to its class column.
+// classIndexes maps each answers label to its class column. Labels repeat, so each distinct one
+// is read once.
 func classIndexes(in *inputs.Inputs, classes []string) ([]int, error) {
-	raw, err := in.Pair.AnswerStrings(in.Targets[0])
-	if err != nil {
+	col, ok := in.Pair.Answers.Column(in.Targets[0])
+	if !ok {
+		_, err := in.Pair.AnswerStrings(in.Targets[0]) // says why
 		return nil, err
 	}
-	numericLabels := inputs.IsNumeric(raw) && inputs.IsNumeric(classes)
+	n := col.Len()
+	numericLabels := inputs.IsNumeric(classes)
+	if numericLabels {
+		isNumber := inputs.NewMemo(func(v string) bool { return inputs.IsNumeric([]string{v}) })
+		for i := range n {
+			if !isNumber.Of(col.Bytes(i)) {
+				numericLabels = false
+				break
+			}
+		}
+	}
 	index := make(map[string]int, len(classes))
 	for j, c := range classes {
 		index[inputs.Label(c, numericLabels)] = j
 	}
-	out := make([]int, len(raw))
-	for i, v := range raw {
-		j, ok := index[inputs.Label(v, numericLabels)]
-		if !ok {
-			if positional, ok := classPositions(raw, len(classes)); ok {
+	classOf := inputs.NewMemo(func(v string) int {
+		if j, ok := index[inputs.Label(v, numericLabels)]; ok {
+			return j
+		}
+		return -1
+	})
+	out := make([]int, n)
+	for i := range n {
+		j := classOf.Of(col.Bytes(i))
+		if j < 0 {
+			if positional, ok := classPositions(col, len(classes)); ok {
 				return positional, nil
 			}
-			return nil, core.Errorf(core.TypeSubmissionInvalid, "the answers hold class %q, but the submission has no column for it", strings.TrimSpace(v)).
+			return nil, core.Errorf(core.TypeSubmissionInvalid, "the answers hold class %q, but the submission has no column for it", strings.TrimSpace(col.String(i))).
 				WithDetails("class columns: %s", strings.Join(classes, ", ")).
 				WithCauses("write one probability column per class, named as in the sample submission")
 		}
@@ -212,14 +240,19 @@ func classIndexes(in *inputs.Inputs, classes []string) ([]int, error) {
 
 // classPositions reads labels that are class positions 0..k-1 rather than class names (ICR's Class
 // 0/1 against the columns class_0, class_1); ok is false unless every label is one.
-func classPositions(raw []string, k int) ([]int, bool) {
-	out := make([]int, len(raw))
-	for i, v := range raw {
+func classPositions(col table.Column, k int) ([]int, bool) {
+	position := inputs.NewMemo(func(v string) int {
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || f != math.Trunc(f) || f < 0 || f >= float64(k) {
+			return -1
+		}
+		return int(f)
+	})
+	out := make([]int, col.Len())
+	for i := range out {
+		if out[i] = position.Of(col.Bytes(i)); out[i] < 0 {
 			return nil, false
 		}
-		out[i] = int(f)
 	}
 	return out, true
 }
@@ -387,7 +420,7 @@ func logLoss(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.ScoreResp
 			return pluginapi.ScoreResponse{}, err
 		}
 		resp.Score, err = score.RescaledLogLoss(labels, probs, k, eps)
-		return resp, withID(err, p.ids)
+		return resp, p.withID(err)
 	}
 	switch {
 	case p.mode == "binary":
@@ -427,7 +460,7 @@ func (p *probInputs) classMatrix() (labels []int, probs []float64, k int, err er
 		probs = make([]float64, 2*p.n)
 		for i, y := range p.truth {
 			if y != 0 && y != 1 {
-				return nil, nil, 0, core.Errorf(core.TypeGroundTruth, "answers row %d (id %q) holds %v; binary labels must be 0 or 1", i+1, strings.TrimSpace(p.ids[i]), y)
+				return nil, nil, 0, core.Errorf(core.TypeGroundTruth, "answers row %d (id %q) holds %v; binary labels must be 0 or 1", i+1, strings.TrimSpace(p.id(i)), y)
 			}
 			labels[i] = int(y)
 			probs[2*i], probs[2*i+1] = 1-p.probs[i], p.probs[i]
@@ -459,7 +492,7 @@ func balancedLogLoss(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.S
 		return pluginapi.ScoreResponse{}, err
 	}
 	v, err := score.BalancedLogLoss(labels, probs, k, eps)
-	return pluginapi.ScoreResponse{Score: v, Rows: int64(p.n)}, withID(err, p.ids)
+	return pluginapi.ScoreResponse{Score: v, Rows: int64(p.n)}, p.withID(err)
 }
 
 // lwlrap is Kaggle's label-weighted label-ranking average precision (Freesound Audio Tagging 2019):

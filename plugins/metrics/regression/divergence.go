@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 
 	"github.com/mledojo/dojo/core"
 	"github.com/mledojo/dojo/pluginapi"
@@ -43,19 +44,9 @@ func klDivergence(_ context.Context, req pluginapi.ScoreRequest) (pluginapi.Scor
 		return pluginapi.ScoreResponse{}, err
 	}
 	n, c := k.Len(), len(k.targets)
-	truth, pred := make([]float64, n*c), make([]float64, n*c)
-	for j, name := range k.targets {
-		t, err := k.AnswerFloats(name)
-		if err != nil {
-			return pluginapi.ScoreResponse{}, err
-		}
-		p, err := k.SubmissionFloats(name)
-		if err != nil {
-			return pluginapi.ScoreResponse{}, err
-		}
-		for i := range n {
-			truth[i*c+j], pred[i*c+j] = t[i], p[i]
-		}
+	truth, pred, err := k.FloatMatrices(k.targets...)
+	if err != nil {
+		return pluginapi.ScoreResponse{}, err
 	}
 	v, err := score.KLDivergence(truth, pred, c, opts)
 	if err != nil {
@@ -73,37 +64,33 @@ type keyed struct {
 // loadKeyed pairs the files by keys (the id column when empty), repeated keys as the duplicate_ids
 // param says.
 func loadKeyed(req pluginapi.ScoreRequest, keys []string) (*keyed, error) {
-	cols, err := inputs.ResolveColumns(req)
-	if err != nil {
-		return nil, err
-	}
-	if len(keys) == 0 {
-		keys = []string{cols.ID}
-	}
-	targets := make([]string, 0, len(cols.Targets))
-	for _, t := range cols.Targets { // an id column that is also a key is not a target
-		isKey := false
-		for _, key := range keys {
-			isKey = isKey || key == t
+	var targets []string
+	k, err := inputs.LoadKeyedWith(req, func(cols inputs.Columns) (inputs.KeyedOptions, error) {
+		keys := keys
+		if len(keys) == 0 {
+			keys = []string{cols.ID}
 		}
-		if !isKey {
-			targets = append(targets, t)
+		targets = make([]string, 0, len(cols.Targets))
+		for _, t := range cols.Targets { // an id column that is also a key is not a target
+			if !slices.Contains(keys, t) {
+				targets = append(targets, t)
+			}
 		}
-	}
-	dup, err := choice(req.Params, inputs.ParamDuplicateIDs, string(inputs.KeysUnique), string(inputs.KeysInFileOrder))
-	if err != nil {
-		return nil, err
-	}
-	allowExtra, err := req.Params.Bool(inputs.ParamAllowExtraColumns, false)
-	if err != nil {
-		return nil, err
-	}
-	numeric, err := req.Params.Bool(inputs.ParamNumericIDs, false)
-	if err != nil {
-		return nil, err
-	}
-	k, err := inputs.LoadKeyed(req, inputs.KeyedOptions{Keys: keys, Columns: targets, AllowExtraColumns: allowExtra,
-		Duplicates: inputs.DuplicateKeys(dup), NumericKeys: numeric})
+		dup, err := choice(req.Params, inputs.ParamDuplicateIDs, string(inputs.KeysUnique), string(inputs.KeysInFileOrder))
+		if err != nil {
+			return inputs.KeyedOptions{}, err
+		}
+		allowExtra, err := req.Params.Bool(inputs.ParamAllowExtraColumns, false)
+		if err != nil {
+			return inputs.KeyedOptions{}, err
+		}
+		numeric, err := req.Params.Bool(inputs.ParamNumericIDs, false)
+		if err != nil {
+			return inputs.KeyedOptions{}, err
+		}
+		return inputs.KeyedOptions{Keys: keys, Columns: targets, AllowExtraColumns: allowExtra,
+			Duplicates: inputs.DuplicateKeys(dup), NumericKeys: numeric}, nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,4 +108,29 @@ func TestJaccard_ConventionsOfEachCompetition(t *testing.T) {
 		{name: "two text columns need target_columns", metric: "jaccard",
 			answers: "id,a,b\n1,x,y\n", submission: "id,a,b\n1,x,y\n", errType: core.TypeInvalidArgument, mention: "one text column"},
 	})
+}
+
+// TestJaccard_ScoreDoesNotDependOnTheSplitAmongCPUs scores the same files with every row in one
+// range and with rows spread over goroutines: the sum runs in row order, so the scores are equal.
+func TestJaccard_ScoreDoesNotDependOnTheSplitAmongCPUs(t *testing.T) {
+	var a, s strings.Builder
+	a.WriteString("id,text\n")
+	s.WriteString("id,text\n")
+	words := []string{"Good", "day", "ΟΔΟΣ", "so", "very", "sad", "not"}
+	for i := range 300 {
+		fmt.Fprintf(&a, "%d,%s %s\n", i, words[i%7], words[i*3%7])
+		fmt.Fprintf(&s, "%d,%s %s %s\n", i, words[i*5%7], words[i%7], words[i*2%7])
+	}
+	req := pluginapi.ScoreRequest{Metric: "jaccard", AnswersPath: write(t, "answers.csv", a.String()),
+		SubmissionPath: write(t, "submission.csv", s.String())}
+	whole, err := jaccard(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(v int) { parallelMinRows = v }(parallelMinRows)
+	parallelMinRows = 7
+	split, err := jaccard(context.Background(), req)
+	if err != nil || split.Score != whole.Score {
+		t.Errorf("split over goroutines: %v, %v; in one range: %v", split.Score, err, whole.Score)
+	}
 }

@@ -8,6 +8,7 @@ package inputs
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,34 +53,28 @@ type Options struct {
 
 // Load resolves columns and aligns the submission to the answers by id.
 func Load(req pluginapi.ScoreRequest, opts Options) (*Inputs, error) {
-	answers, err := readAnswers(req.AnswersPath)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := resolve(answers, req.Params)
-	if err != nil {
-		return nil, err
-	}
-	allowExtra, err := req.Params.Bool(ParamAllowExtraColumns, false)
-	if err != nil {
-		return nil, err
-	}
-	numericIDs, err := req.Params.Bool(ParamNumericIDs, false)
+	var cols Columns
+	var allowExtra, numericIDs bool
+	answers, submission, err := readBoth(req, nil, extraColumnsAllowed(req.Params), func(answers *table.Table) ([]string, error) {
+		var err error
+		if cols, err = resolve(answers, req.Params); err != nil {
+			return nil, err
+		}
+		if allowExtra, err = req.Params.Bool(ParamAllowExtraColumns, false); err != nil {
+			return nil, err
+		}
+		if numericIDs, err = req.Params.Bool(ParamNumericIDs, false); err != nil {
+			return nil, err
+		}
+		if opts.SubmissionColumns != nil {
+			return nil, nil // the header decides which columns matter, so read it whole
+		}
+		return append([]string{cols.ID}, cols.Targets...), nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	subCols := cols.Targets
-	var keep []string
-	if opts.SubmissionColumns != nil {
-		// The header decides which columns matter, so read it whole first.
-		keep = nil
-	} else {
-		keep = append([]string{cols.ID}, cols.Targets...)
-	}
-	submission, err := table.ReadFile(req.SubmissionPath, table.ReadOptions{Name: "submission", Columns: keep})
-	if err != nil {
-		return nil, err
-	}
 	if opts.SubmissionColumns != nil {
 		if subCols, err = opts.SubmissionColumns(cols, submission.Header()); err != nil {
 			return nil, err
@@ -103,6 +98,57 @@ func Load(req pluginapi.ScoreRequest, opts Options) (*Inputs, error) {
 		return nil, err
 	}
 	return &Inputs{Columns: cols, Pair: pair}, nil
+}
+
+// extraColumnsAllowed reports whether the params let the submission carry columns beyond those
+// scored (or cannot be read, which Load reports later).
+func extraColumnsAllowed(p core.Params) bool {
+	allow, err := p.Bool(ParamAllowExtraColumns, false)
+	return allow || err != nil
+}
+
+// readBoth reads the answers, through the cache, and the submission: at the same time when there
+// are two or more CPUs. check runs on the answers once they are read and returns the submission
+// columns to index (nil: every column); its error comes before any about the submission, as if the
+// files were read one after the other. A caller that knows those columns before the answers are
+// read passes them as known. Otherwise the submission is read meanwhile with every column indexed,
+// which costs nothing more when it holds only the columns it must (others are an error), unless
+// extra says other columns may be there: then the files are read in turn.
+func readBoth(req pluginapi.ScoreRequest, known []string, extra bool, check func(answers *table.Table) ([]string, error)) (answers, submission *table.Table, err error) {
+	read := func(keep []string) (*table.Table, error) {
+		return table.ReadFile(req.SubmissionPath, table.ReadOptions{Name: "submission", ErrorType: core.TypeSubmissionInvalid, Columns: keep})
+	}
+	if runtime.GOMAXPROCS(0) < 2 || (known == nil && extra) {
+		if answers, err = readAnswers(req.AnswersPath); err != nil {
+			return nil, nil, err
+		}
+		keep, err := check(answers)
+		if err != nil {
+			return nil, nil, err
+		}
+		if submission, err = read(keep); err != nil {
+			return nil, nil, err
+		}
+		return answers, submission, nil
+	}
+	var subErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		submission, subErr = read(known)
+	}()
+	answers, err = readAnswers(req.AnswersPath)
+	if err == nil {
+		_, err = check(answers)
+	}
+	<-done
+	if err == nil {
+		err = subErr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return answers, submission, nil
 }
 
 func resolve(answers *table.Table, p core.Params) (Columns, error) {
@@ -236,7 +282,7 @@ func readAnswers(path string) (*table.Table, error) {
 
 // Labels returns a column's values as class labels. When every value in both columns is a number,
 // labels are the numbers' canonical spelling, so "1" and "1.0" are one class, as they are to pandas
-// and scikit-learn; otherwise they are the trimmed strings.
+// and scikit-learn; otherwise they are the trimmed strings. Each distinct value is parsed once.
 func Labels(truth, pred []string) (t, p []string) {
 	if numeric(truth) && numeric(pred) {
 		return canonical(truth), canonical(pred)
@@ -254,9 +300,15 @@ func Label(s string, numericLabels bool) string {
 	return strings.TrimSpace(s)
 }
 
+func isNumber(v string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return err == nil
+}
+
 func numeric(vals []string) bool {
+	memo := NewMemo(isNumber)
 	for _, v := range vals {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+		if !memo.OfString(v) {
 			return false
 		}
 	}
@@ -267,10 +319,10 @@ func numeric(vals []string) bool {
 func IsNumeric(vals []string) bool { return numeric(vals) }
 
 func canonical(vals []string) []string {
+	memo := NewMemo(func(v string) string { return Label(v, true) })
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		out[i] = strconv.FormatFloat(f, 'g', -1, 64)
+		out[i] = memo.OfString(v)
 	}
 	return out
 }

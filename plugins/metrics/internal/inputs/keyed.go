@@ -51,14 +51,20 @@ type KeyedOptions struct {
 type Keyed struct {
 	Answers, Submission *table.Table
 	Keys                []string
-	rows                []int32 // rows[i] is the submission row paired with answers row i
+	n                   int
+	rows                []int32 // rows[i] is the submission row paired with answers row i; nil when it is row i
 }
 
 // Len returns the number of paired rows, which is the number of answers rows.
-func (k *Keyed) Len() int { return len(k.rows) }
+func (k *Keyed) Len() int { return k.n }
 
 // SubmissionRow returns the submission row (0-based) paired with answers row i.
-func (k *Keyed) SubmissionRow(i int) int { return int(k.rows[i]) }
+func (k *Keyed) SubmissionRow(i int) int {
+	if k.rows == nil {
+		return i
+	}
+	return int(k.rows[i])
+}
 
 // AnswerFloats returns an answers column as finite numbers, in answers order.
 func (k *Keyed) AnswerFloats(column string) ([]float64, error) { return k.Answers.Floats(column) }
@@ -86,6 +92,9 @@ func (k *Keyed) SubmissionFloats(column string) ([]float64, error) {
 		}
 		return nil, err
 	}
+	if k.rows == nil {
+		return vals, nil
+	}
 	out := make([]float64, len(k.rows))
 	for i, j := range k.rows {
 		out[i] = vals[j]
@@ -93,9 +102,37 @@ func (k *Keyed) SubmissionFloats(column string) ([]float64, error) {
 	return out, nil
 }
 
+// FloatMatrices returns the columns of both files as finite numbers in row-major matrices in answers
+// order (row i's values are [i*k, i*k+k) for k columns), each file's columns parsed in one pass. The
+// error is the one reading them column by column gives, the answers' then the submission's values
+// of each column in turn.
+func (k *Keyed) FloatMatrices(columns ...string) (truth, pred []float64, err error) {
+	truth, errA := k.Answers.FloatMatrix(columns...)
+	var vals []float64
+	errS := errA
+	if errA == nil {
+		vals, errS = k.Submission.FloatMatrix(columns...)
+	}
+	if errA != nil || errS != nil {
+		for _, c := range columns {
+			if _, err := k.AnswerFloats(c); err != nil {
+				return nil, nil, err
+			}
+			if _, err := k.SubmissionFloats(c); err != nil {
+				return nil, nil, err
+			}
+		}
+		if errA != nil {
+			return nil, nil, errA
+		}
+		return nil, nil, errS
+	}
+	return truth, table.PermuteRows(vals, len(columns), k.rows), nil
+}
+
 // Describe names answers row i by its key and submission line, for messages.
 func (k *Keyed) Describe(i int) string {
-	return fmt.Sprintf("%s (submission line %d)", describeKey(k.Answers, k.Keys, i), k.Submission.Line(int(k.rows[i])))
+	return fmt.Sprintf("%s (submission line %d)", describeKey(k.Answers, k.Keys, i), k.Submission.Line(k.SubmissionRow(i)))
 }
 
 func describeKey(t *table.Table, keys []string, row int) string {
@@ -112,32 +149,77 @@ func describeKey(t *table.Table, keys []string, row int) string {
 // more often than in the answers) are TypeSubmissionInvalid; a repeated answers key under
 // KeysUnique is TypeGroundTruth.
 func LoadKeyed(req pluginapi.ScoreRequest, opts KeyedOptions) (*Keyed, error) {
+	opts, err := opts.check()
+	if err != nil {
+		return nil, err
+	}
+	need := opts.need()
+	var answers, submission *table.Table
+	answers, submission, err = readBoth(req, need, false, func(answers *table.Table) ([]string, error) {
+		return need, opts.checkAnswers(answers)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pairKeyed(answers, submission, opts)
+}
+
+// LoadKeyedWith is LoadKeyed with options that depend on the id and target columns, resolved as
+// Load resolves them (from the params or the answers' header). It reads the answers once, and the
+// submission meanwhile.
+func LoadKeyedWith(req pluginapi.ScoreRequest, options func(Columns) (KeyedOptions, error)) (*Keyed, error) {
+	var opts KeyedOptions
+	answers, submission, err := readBoth(req, nil, extraColumnsAllowed(req.Params), func(answers *table.Table) ([]string, error) {
+		cols, err := resolve(answers, req.Params)
+		if err != nil {
+			return nil, err
+		}
+		if opts, err = options(cols); err != nil {
+			return nil, err
+		}
+		if opts, err = opts.check(); err != nil {
+			return nil, err
+		}
+		return opts.need(), opts.checkAnswers(answers)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pairKeyed(answers, submission, opts)
+}
+
+// check validates the options and fills in the default duplicates rule.
+func (opts KeyedOptions) check() (KeyedOptions, error) {
 	if len(opts.Keys) == 0 {
-		return nil, core.Errorf(core.TypeInvalidArgument, "keyed alignment needs at least one key column")
+		return opts, core.Errorf(core.TypeInvalidArgument, "keyed alignment needs at least one key column")
 	}
 	if opts.Duplicates == "" {
 		opts.Duplicates = KeysUnique
 	}
 	if opts.Duplicates != KeysUnique && opts.Duplicates != KeysInFileOrder {
-		return nil, core.Errorf(core.TypeInvalidArgument, "parameter %q is %q; want %q or %q", ParamDuplicateIDs, opts.Duplicates,
+		return opts, core.Errorf(core.TypeInvalidArgument, "parameter %q is %q; want %q or %q", ParamDuplicateIDs, opts.Duplicates,
 			KeysUnique, KeysInFileOrder)
 	}
-	answers, err := readAnswers(req.AnswersPath)
-	if err != nil {
-		return nil, err
-	}
-	need := append(append([]string(nil), opts.Keys...), opts.Columns...)
-	for _, c := range need {
+	return opts, nil
+}
+
+// need lists the columns both files must have: the keys, then the value columns.
+func (opts KeyedOptions) need() []string {
+	return append(append([]string(nil), opts.Keys...), opts.Columns...)
+}
+
+func (opts KeyedOptions) checkAnswers(answers *table.Table) error {
+	for _, c := range opts.need() {
 		if !answers.Has(c) {
-			return nil, core.Errorf(core.TypeGroundTruth, "answers have no column %q", c).
+			return core.Errorf(core.TypeGroundTruth, "answers have no column %q", c).
 				WithDetails("answers columns: %s", strings.Join(answers.Header(), ", ")).
 				WithCauses("fix the metric's key_columns or target_columns param")
 		}
 	}
-	submission, err := table.ReadFile(req.SubmissionPath, table.ReadOptions{Name: "submission", ErrorType: core.TypeSubmissionInvalid, Columns: need})
-	if err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+func pairKeyed(answers, submission *table.Table, opts KeyedOptions) (*Keyed, error) {
 	if err := requireKeyedColumns(submission, opts.Keys, opts.Columns, opts.AllowExtraColumns); err != nil {
 		return nil, err
 	}
@@ -145,7 +227,7 @@ func LoadKeyed(req pluginapi.ScoreRequest, opts KeyedOptions) (*Keyed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keyed{Answers: answers, Submission: submission, Keys: opts.Keys, rows: rows}, nil
+	return &Keyed{Answers: answers, Submission: submission, Keys: opts.Keys, n: answers.Len(), rows: rows}, nil
 }
 
 func requireKeyedColumns(sub *table.Table, keys, cols []string, allowExtra bool) error {
@@ -178,107 +260,68 @@ func requireKeyedColumns(sub *table.Table, keys, cols []string, allowExtra bool)
 	return nil
 }
 
-// keyBuilder appends a row's key, its cells joined by a separator no CSV cell of these files holds.
-type keyBuilder struct {
-	cols    []table.Column
-	numeric bool
-}
-
-func newKeyBuilder(t *table.Table, keys []string, numeric bool) keyBuilder {
-	kb := keyBuilder{numeric: numeric}
-	for _, k := range keys {
-		c, _ := t.Column(k)
-		kb.cols = append(kb.cols, c)
-	}
-	return kb
-}
-
-func (kb keyBuilder) appendKey(dst []byte, row int) []byte {
-	for c, col := range kb.cols {
-		if c > 0 {
-			dst = append(dst, 0x1f)
-		}
-		cell := trimBytes(col.Bytes(row))
-		if kb.numeric {
-			if f, err := strconv.ParseFloat(string(cell), 64); err == nil {
-				dst = strconv.AppendFloat(dst, f, 'g', -1, 64)
-				continue
-			}
-		}
-		dst = append(dst, cell...)
-	}
-	return dst
-}
-
-func trimBytes(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-// pairByKey maps every answers row to its submission row.
+// pairByKey maps every answers row to its submission row, or returns nil rows when each answers
+// row pairs with the submission row at the same position.
 func pairByKey(answers, sub *table.Table, opts KeyedOptions) ([]int32, error) {
 	n := answers.Len()
 	ab := newKeyBuilder(answers, opts.Keys, opts.NumericKeys)
-	// All answers keys in one string, so the index holds substrings rather than a string per row.
-	var arena []byte
-	ends := make([]int, n)
-	for i := range n {
-		arena = ab.appendKey(arena, i)
-		ends[i] = len(arena)
+	sb := newKeyBuilder(sub, opts.Keys, opts.NumericKeys)
+	// The usual submission lists the answers' keys in order: rows pair by position, provided a key
+	// the answers repeat is allowed or, proven in one pass, there is none.
+	if sub.Len() == n && sameKeys(ab, sb, n) && (opts.Duplicates == KeysInFileOrder || distinctKeys(ab, n)) {
+		return nil, nil
 	}
-	all := string(arena)
-	// head maps a key to its first answers row; next chains the rows sharing a key in file order.
-	head := make(map[string]int32, n)
-	next := make([]int32, n)
+	// Index the answers from the last row to the first, so each key's entry ends at its first row;
+	// next chains the rows sharing a key in file order.
+	index := newKeyIndex(ab, n)
+	var next []int32
+	if opts.Duplicates != KeysUnique {
+		next = make([]int32, n)
+	}
 	for i := n - 1; i >= 0; i-- {
-		start := 0
-		if i > 0 {
-			start = ends[i-1]
+		later := index.insert(i)
+		if later >= 0 && opts.Duplicates == KeysUnique {
+			return nil, core.Errorf(core.TypeGroundTruth, "answers hold the key %s more than once", describeKey(answers, opts.Keys, i)).
+				WithDetails("rows %d and %d (lines %d and %d)", i+1, later+1, answers.Line(i), answers.Line(later)).
+				WithCauses("the competition's answers file is broken: each key must appear once; report it to the competition's maintainer")
 		}
-		key := all[start:ends[i]]
-		if first, dup := head[key]; dup {
-			if opts.Duplicates == KeysUnique {
-				return nil, core.Errorf(core.TypeGroundTruth, "answers hold the key %s more than once", describeKey(answers, opts.Keys, i)).
-					WithDetails("rows %d and %d (lines %d and %d)", i+1, first+1, answers.Line(i), answers.Line(int(first))).
-					WithCauses("the competition's answers file is broken: each key must appear once; report it to the competition's maintainer")
-			}
-			next[i] = first
-		} else {
-			next[i] = -1
+		if next != nil {
+			next[i] = int32(later)
 		}
-		head[key] = int32(i)
 	}
-	// cursor[h] is the next unpaired answers row of the key whose first row is h.
-	cursor := make([]int32, n)
-	for i := range cursor {
-		cursor[i] = int32(i)
+	// cursor[h] is the next unpaired answers row of the key whose first row is h; with unique keys
+	// it is h until h pairs.
+	var cursor []int32
+	if next != nil {
+		cursor = make([]int32, n)
+		for i := range cursor {
+			cursor[i] = int32(i)
+		}
 	}
 	rows := make([]int32, n)
 	for i := range rows {
 		rows[i] = -1
 	}
-	sb := newKeyBuilder(sub, opts.Keys, opts.NumericKeys)
-	var buf []byte
 	var extra, repeated []int
-	for j := range sub.Len() {
-		buf = sb.appendKey(buf[:0], j)
-		h, ok := head[string(buf)]
-		if !ok {
+	for j, h := range findAll(index, sb, sub.Len()) {
+		if h < 0 {
 			extra = append(extra, j)
 			continue
 		}
-		i := cursor[h]
+		i := int32(h)
+		if cursor != nil {
+			i = cursor[h]
+		} else if rows[h] >= 0 {
+			i = -1
+		}
 		if i < 0 {
 			repeated = append(repeated, j)
 			continue
 		}
 		rows[i] = int32(j)
-		cursor[h] = next[i]
+		if cursor != nil {
+			cursor[h] = next[i]
+		}
 	}
 	var missing []int
 	for i, j := range rows {

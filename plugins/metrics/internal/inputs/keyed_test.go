@@ -111,3 +111,24 @@ func TestKeyed_SubmissionFloatsNamesTheKey(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestKeyed_FloatMatricesPairRowsAndReportErrorsColumnByColumn(t *testing.T) {
+	req := keyedRequest(t, "id,a,b\n1,1,2\n2,3,4\n", "id,a,b\n2,30,40\n1,10,20\n")
+	k, err := LoadKeyed(req, KeyedOptions{Keys: []string{"id"}, Columns: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, pred, err := k.FloatMatrices("b", "a")
+	if err != nil || !slices.Equal(truth, []float64{2, 1, 4, 3}) || !slices.Equal(pred, []float64{20, 10, 40, 30}) {
+		t.Errorf("FloatMatrices = %v, %v, %v", truth, pred, err)
+	}
+	// The submission's bad value in a comes before the answers' in b, as reading a then b finds.
+	req = keyedRequest(t, "id,a,b\n1,1,x\n2,3,4\n", "id,a,b\n2,,40\n1,10,20\n")
+	if k, err = LoadKeyed(req, KeyedOptions{Keys: []string{"id"}, Columns: []string{"a", "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = k.FloatMatrices("a", "b")
+	if e := core.AsError(err); e == nil || e.Type != core.TypeSubmissionInvalid || !strings.Contains(e.Message, `column "a"`) {
+		t.Errorf("got %v; want the submission's empty a", err)
+	}
+}

@@ -18,37 +18,111 @@ func IsSpace(r rune) bool {
 // Split is Python's s.split(): the runs of non-white-space characters.
 func Split(s string) []string { return strings.FieldsFunc(s, IsSpace) }
 
+// asciiSpace marks the ASCII bytes IsSpace holds for.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true,
+	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true}
+
+// AppendFields appends to dst the runs of non-white-space characters of s, as Split finds them, as
+// subslices of s.
+func AppendFields(dst [][]byte, s []byte) [][]byte {
+	start := -1
+	for i := 0; i < len(s); {
+		c, w := s[i], 1
+		var space bool
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+		} else {
+			var r rune
+			r, w = utf8.DecodeRune(s[i:])
+			space = IsSpace(r)
+		}
+		switch {
+		case space && start >= 0:
+			dst = append(dst, s[start:i:i])
+			start = -1
+		case !space && start < 0:
+			start = i
+		}
+		i += w
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:len(s):len(s)])
+	}
+	return dst
+}
+
 // Lower is Python's s.lower(): Unicode's simple lowercase mapping, except that U+0130 (İ) becomes
 // "i̇" (i and a combining dot above) and a capital sigma at the end of a word becomes ς.
 func Lower(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return strings.ToLower(s)
 	}
-	rs := []rune(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, r := range rs {
-		switch r {
-		case 0x130:
-			b.WriteString("i\u0307")
-		case 0x3a3:
-			if finalSigma(rs, i) {
-				b.WriteRune(0x3c2)
-			} else {
-				b.WriteRune(0x3c3)
-			}
-		default:
-			b.WriteRune(unicode.ToLower(r))
+	return string(AppendLower(make([]byte, 0, len(s)), s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return b.String()
+	return true
+}
+
+// AppendLower appends Lower(s) to dst, allocating nothing when dst has room. Bytes that are not
+// UTF-8 become U+FFFD, as Python's decoding with errors="replace" would give.
+func AppendLower(dst []byte, s string) []byte {
+	if isASCII(s) {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
+	for i, r := range s {
+		switch r {
+		case 0x130:
+			dst = append(dst, "i\u0307"...)
+		case 0x3a3:
+			if finalSigmaAt(s, i, i+utf8.RuneLen(r)) {
+				dst = utf8.AppendRune(dst, 0x3c2)
+			} else {
+				dst = utf8.AppendRune(dst, 0x3c3)
+			}
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+	}
+	return dst
+}
+
+// finalSigmaAt is finalSigma for the sigma at s[at:end], reading the runes around it in place.
+func finalSigmaAt(s string, at, end int) bool {
+	j := at
+	for j > 0 {
+		r, w := utf8.DecodeLastRuneInString(s[:j])
+		if !caseIgnorable(r) {
+			if !cased(r) {
+				return false
+			}
+			break
+		}
+		j -= w
+	}
+	if j == 0 {
+		return false
+	}
+	for j = end; j < len(s); {
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if !caseIgnorable(r) {
+			return !cased(r)
+		}
+		j += w
+	}
+	return true
 }
 
 // finalSigma is Unicode's Final_Sigma condition as CPython tests it: a cased letter before the

@@ -61,36 +61,101 @@ func HaversinePercentile(latTrue, lonTrue, latPred, lonPred []float64, groups []
 	if err := checkRegression(lonTrue, lonPred); err != nil {
 		return 0, err
 	}
+	if err := opts.check(); err != nil {
+		return 0, err
+	}
+	// Counting sort of the rows by group, so each group's distances are one contiguous run.
+	start, err := groupStarts(groups, nGroups)
+	if err != nil {
+		return 0, err
+	}
+	next := slices.Clone(start[:nGroups])
+	dist := make([]float64, n)
+	lonTrue, latPred, lonPred = lonTrue[:n], latPred[:n], lonPred[:n]
+	for i, g := range groups[:n] {
+		dist[next[g]] = HaversineDistance(latTrue[i], lonTrue[i], latPred[i], lonPred[i], opts.EarthRadius)
+		next[g]++
+	}
+	return groupPercentiles(dist, start, opts), nil
+}
+
+// HaversineDistances is HaversinePercentile given each row's distance (HaversineDistance), for a
+// caller that computes them as it reads the coordinates rather than holding all four columns. It
+// sorts dist in place.
+func HaversineDistances(dist []float64, groups []int, nGroups int, opts HaversineOptions) (float64, error) {
+	n := len(dist)
+	if len(groups) != n {
+		return 0, core.Errorf(core.TypeInvalidArgument, "%d distances and %d groups", n, len(groups))
+	}
+	if err := checkRegression(dist, dist); err != nil {
+		return 0, err
+	}
+	if err := opts.check(); err != nil {
+		return 0, err
+	}
+	start, err := groupStarts(groups, nGroups)
+	if err != nil {
+		return 0, err
+	}
+	// When each group's rows are one run and the runs come in group order (groups numbered as
+	// they first appear, in a file sorted by group), row order is already the grouped order.
+	grouped := true
+	for i := 1; i < n && grouped; i++ {
+		grouped = groups[i-1] <= groups[i]
+	}
+	if !grouped {
+		next := slices.Clone(start[:nGroups])
+		byGroup := make([]float64, n)
+		for i, g := range groups {
+			byGroup[next[g]] = dist[i]
+			next[g]++
+		}
+		dist = byGroup
+	}
+	return groupPercentiles(dist, start, opts), nil
+}
+
+// HaversineDistance is the great-circle distance between two points given in degrees, on a sphere
+// of the given radius: what HaversinePercentile measures for each row.
+func HaversineDistance(lat1, lon1, lat2, lon2, radius float64) float64 {
+	return radius * haversineAngle(lat1, lon1, lat2, lon2)
+}
+
+func (opts HaversineOptions) check() error {
 	if len(opts.Percentiles) == 0 || !(opts.EarthRadius > 0) || !finite(opts.EarthRadius) {
-		return 0, core.Errorf(core.TypeInvalidArgument, "haversine percentiles need at least one percentile and a positive radius, got %v and %v",
+		return core.Errorf(core.TypeInvalidArgument, "haversine percentiles need at least one percentile and a positive radius, got %v and %v",
 			opts.Percentiles, opts.EarthRadius)
 	}
 	for _, q := range opts.Percentiles {
 		if !(q >= 0 && q <= 100) {
-			return 0, core.Errorf(core.TypeInvalidArgument, "percentile %v is outside 0 to 100", q)
+			return core.Errorf(core.TypeInvalidArgument, "percentile %v is outside 0 to 100", q)
 		}
 	}
-	// Counting sort of the rows by group, so each group's distances are one contiguous run.
+	return nil
+}
+
+// groupStarts counts the rows of each group: group g's rows take [start[g], start[g+1]) once
+// sorted by group.
+func groupStarts(groups []int, nGroups int) ([]int, error) {
 	start := make([]int, nGroups+1)
 	for i, g := range groups {
 		if g < 0 || g >= nGroups {
-			return 0, rowErrorf(core.TypeInvalidArgument, i, fmt.Sprintf("group at row %d is %d; groups run from 0 to %d", i, g, nGroups-1))
+			return nil, rowErrorf(core.TypeInvalidArgument, i, fmt.Sprintf("group at row %d is %d; groups run from 0 to %d", i, g, nGroups-1))
 		}
 		start[g+1]++
 	}
 	for g := range nGroups {
 		start[g+1] += start[g]
 	}
-	next := slices.Clone(start[:nGroups])
-	dist := make([]float64, n)
-	lonTrue, latPred, lonPred = lonTrue[:n], latPred[:n], lonPred[:n]
-	for i, g := range groups[:n] {
-		dist[next[g]] = opts.EarthRadius * haversineAngle(latTrue[i], lonTrue[i], latPred[i], lonPred[i])
-		next[g]++
-	}
+	return start, nil
+}
+
+// groupPercentiles sorts each group's run of dist and returns the mean over groups with rows of the
+// mean of the percentiles.
+func groupPercentiles(dist []float64, start []int, opts HaversineOptions) float64 {
 	var total compensatedSum
 	used := 0
-	for g := range nGroups {
+	for g := range len(start) - 1 {
 		d := dist[start[g]:start[g+1]]
 		if len(d) == 0 {
 			continue
@@ -103,7 +168,7 @@ func HaversinePercentile(latTrue, lonTrue, latPred, lonPred []float64, groups []
 		total.add(sum / float64(len(opts.Percentiles)))
 		used++
 	}
-	return total.value() / float64(used), nil
+	return total.value() / float64(used)
 }
 
 // haversineAngle returns the central angle between two points given in degrees. Rounding can push

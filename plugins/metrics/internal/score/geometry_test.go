@@ -2,8 +2,11 @@ package score
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/mledojo/dojo/core"
 )
 
 func TestMeanAngularError_MatchesPublishedFormula(t *testing.T) {
@@ -156,5 +159,40 @@ func assertWithin(t *testing.T, got float64, err error, want *refResult, relativ
 	w, perr := strconv.ParseFloat(want.Value, 64)
 	if err != nil || perr != nil || math.Abs(got-w) > relative*math.Abs(w) {
 		t.Errorf("got %.17g (%v), reference %q%q; want within %g relative", got, err, want.Value, want.Error, relative)
+	}
+}
+
+// TestHaversineDistances_EqualsHaversinePercentile checks that scoring precomputed distances gives
+// HaversinePercentile's bits, whether each group's rows form one run in group order or are mixed.
+func TestHaversineDistances_EqualsHaversinePercentile(t *testing.T) {
+	r := newRand(71)
+	for round := range 200 {
+		n, nGroups := 1+r.IntN(300), 1+r.IntN(12)
+		latT, lonT, latP, lonP := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		groups := make([]int, n)
+		for i := range n {
+			latT[i], lonT[i] = 180*r.Float64()-90, 360*r.Float64()-180
+			latP[i], lonP[i] = latT[i]+r.NormFloat64()*1e-3, lonT[i]+r.NormFloat64()*1e-3
+			groups[i] = r.IntN(nGroups)
+		}
+		if round%2 == 0 {
+			slices.Sort(groups) // one run per group, in group order
+		}
+		opts := HaversineOptions{Percentiles: []float64{50, 95}, EarthRadius: 6371000}
+		want, err := HaversinePercentile(latT, lonT, latP, lonP, groups, nGroups, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dist := make([]float64, n)
+		for i := range dist {
+			dist[i] = HaversineDistance(latT[i], lonT[i], latP[i], lonP[i], opts.EarthRadius)
+		}
+		got, err := HaversineDistances(dist, groups, nGroups, opts)
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("round %d: HaversineDistances = %v, %v; HaversinePercentile %v", round, got, err, want)
+		}
+	}
+	if _, err := HaversineDistances([]float64{1}, []int{0}, 1, HaversineOptions{Percentiles: []float64{101}, EarthRadius: 1}); core.TypeOf(err) != core.TypeInvalidArgument {
+		t.Errorf("a percentile above 100: %v", err)
 	}
 }

@@ -20,6 +20,9 @@ func FuzzText(f *testing.F) {
 			if !(j >= 0 && j <= 1) || j != k {
 				t.Fatalf("Jaccard(%q, %q) = %v, reversed %v", a, b, j, k)
 			}
+			if want := jaccardByMaps(a, b, tok, 1); j != want {
+				t.Fatalf("Jaccard(%q, %q) = %v; the map-based Jaccard gives %v", a, b, j, want)
+			}
 		}
 		var in Interner
 		var lev Levenshtein
