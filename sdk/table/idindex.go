@@ -266,6 +266,9 @@ type denseIndex struct {
 	min    int64
 	marker bool    // keys carry IDNumeric's leading 'n'
 	rows   []int32 // rows[v-min] is the row of id v plus one; 0 when absent
+	// consecutive says row i holds id min+i (and rows is nil): the n ids need no array at all.
+	consecutive bool
+	n           int64
 }
 
 // maxDenseSpread bounds the array at this many slots per id, so sparse ids take the hash index.
@@ -280,12 +283,23 @@ func buildDenseIndex(keys *idKeys) (x *denseIndex, first, second int) {
 	}
 	marker := keys.ends != nil
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	var first0 int64
+	consecutive := true // row i holds id first0+i: the usual 0..n-1 or 1..n answers
 	for i := range n {
 		v, ok := canonicalInt(keys.at(i), marker)
 		if !ok {
 			return nil, -1, -1
 		}
+		if i == 0 {
+			first0 = v
+		}
+		consecutive = consecutive && v == first0+int64(i)
 		lo, hi = min(lo, v), max(hi, v)
+	}
+	if consecutive {
+		// No array to consult: an id's row is its distance from the first, and ids in steps of
+		// one cannot repeat.
+		return &denseIndex{min: lo, marker: marker, n: int64(n), consecutive: true}, -1, -1
 	}
 	if uint64(hi-lo) >= uint64(maxDenseSpread*n+1024) {
 		return nil, -1, -1
@@ -303,7 +317,16 @@ func buildDenseIndex(keys *idKeys) (x *denseIndex, first, second int) {
 
 func (x *denseIndex) find(key []byte) int {
 	v, ok := canonicalInt(key, x.marker)
-	if !ok || v < x.min || v-x.min >= int64(len(x.rows)) {
+	if !ok || v < x.min {
+		return -1
+	}
+	if x.consecutive {
+		if v-x.min >= x.n {
+			return -1
+		}
+		return int(v - x.min)
+	}
+	if v-x.min >= int64(len(x.rows)) {
 		return -1
 	}
 	return int(x.rows[v-x.min]) - 1
