@@ -97,7 +97,7 @@ func initMain() int {
 func (in *initProc) setup(cfg *initConfig, public, workspace *os.File) ([]string, error) {
 	var info []string
 	// The binary must stay reachable for the exec stage once the host's root is gone.
-	exe, err := os.Open(selfExe)
+	exe, err := openHighFD(selfExe)
 	if err != nil {
 		return nil, failed(FeatureMountNS, "open this binary: %w", err)
 	}
@@ -361,4 +361,24 @@ func procState(pid int) byte {
 		}
 	}
 	return 0
+}
+
+// minExeFD is the lowest descriptor the binary's file may take in init. A child started by
+// ForkExec resolves /proc/self/fd/N after its descriptors 0..len(Files)-1 were replaced by the job's
+// files; were N among them, the child would exec a pipe instead of this binary (EACCES), which
+// happened whenever the file got descriptor 3.
+const minExeFD = 100
+
+// openHighFD opens path read-only, close-on-exec, on a descriptor no lower than minExeFD.
+func openHighFD(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, minExeFD)
+	if err != nil {
+		return nil, fmt.Errorf("move the descriptor of %s above %d: %w", path, minExeFD, err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
 }
