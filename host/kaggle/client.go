@@ -1,8 +1,8 @@
 package kaggle
 
 import (
-	"archive/zip"
 	"context"
+	"errors"
 
 	"io"
 	"net/http"
@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mledojo/dojo/core"
+	"github.com/mledojo/dojo/internal/ziputil"
 )
 
 // DefaultBaseURL is Kaggle's API root.
@@ -133,61 +134,18 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // Extract unpacks archive into dir, refusing entries that would land outside it; progress counts
 // uncompressed bytes.
 func Extract(ctx context.Context, archive, dir string, progress Progress) error {
-	zr, err := zip.OpenReader(archive)
-	if err != nil {
-		return problem(core.TypeCompetitionData, ErrBadArchive, "%s is not a zip archive: %v", archive, err).
+	var report func(done, total int64)
+	if progress != nil {
+		report = func(done, total int64) { progress(done, total) }
+	}
+	err := ziputil.Extract(ctx, archive, dir, report)
+	switch {
+	case err == nil || ctx.Err() != nil:
+		return err
+	case errors.Is(err, ziputil.ErrNotZip):
+		return problem(core.TypeCompetitionData, ErrBadArchive, "%v", err).
 			WithCauses("the download was cut short or is not Kaggle's archive: remove it and download again")
+	default:
+		return problem(core.TypeCompetitionData, ErrBadArchive, "extracting %s: %v", archive, err)
 	}
-	defer zr.Close()
-	root, err := filepath.Abs(dir)
-	if err != nil {
-		return core.Errorf(core.TypeCompetitionData, "%s: %w", dir, err)
-	}
-	var total, done int64
-	for _, f := range zr.File {
-		total += int64(f.UncompressedSize64)
-	}
-	for _, f := range zr.File {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		target := filepath.Join(root, filepath.FromSlash(f.Name))
-		if target != root && !strings.HasPrefix(target, root+string(filepath.Separator)) {
-			return problem(core.TypeCompetitionData, ErrBadArchive, "%s: entry %q would land outside %s", archive, f.Name, dir)
-		}
-		if f.FileInfo().IsDir() {
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return core.Errorf(core.TypeCompetitionData, "extracting %s: %w", archive, err)
-			}
-			continue
-		}
-		if err := extractFile(f, target); err != nil {
-			return problem(core.TypeCompetitionData, ErrBadArchive, "extracting %s from %s: %v", f.Name, archive, err)
-		}
-		done += int64(f.UncompressedSize64)
-		if progress != nil {
-			progress(done, total)
-		}
-	}
-	return nil
-}
-
-func extractFile(f *zip.File, target string) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
-	in, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(target)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mledojo/dojo/core"
+	"github.com/mledojo/dojo/internal/ziputil"
 )
 
 // progressFunc reports a long step: what, how far, out of how much (0 when unknown).
@@ -111,67 +111,16 @@ func (r *runner) unzip() error {
 
 // extractZip extracts archive into dir, skipping files already there with the same size.
 func extractZip(ctx context.Context, archive, dir string, progress progressFunc) error {
-	zr, err := zip.OpenReader(archive)
-	if err != nil {
-		return core.Errorf(core.TypeCompetitionData, "%s is not a readable zip archive: %v", archive, err).
-			WithCauses("the download was cut short: download it again")
-	}
-	defer zr.Close()
-	var total, done int64
-	for _, f := range zr.File {
-		total += int64(f.UncompressedSize64)
-	}
-	root, _ := filepath.Abs(dir)
-	for _, f := range zr.File {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		target := filepath.Join(root, filepath.FromSlash(f.Name))
-		if !strings.HasPrefix(target, root+string(filepath.Separator)) {
-			return core.Errorf(core.TypeCompetitionData, "%s: entry %q escapes the directory", archive, f.Name)
-		}
-		if f.FileInfo().IsDir() {
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return core.Errorf(core.TypeCompetitionData, "extracting %s: %w", archive, err)
-			}
-			continue
-		}
-		if st, err := os.Stat(target); err == nil && st.Size() == int64(f.UncompressedSize64) {
-			done += st.Size()
-			continue
-		}
-		if err := extractOne(f, target); err != nil {
-			return core.Errorf(core.TypeCompetitionData, "extracting %s from %s: %w", f.Name, archive, err)
-		}
-		done += int64(f.UncompressedSize64)
-		progress("extracting "+filepath.Base(archive), done, total)
-	}
-	return nil
-}
-
-func extractOne(f *zip.File, target string) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	step := "extracting " + filepath.Base(archive)
+	err := ziputil.Extract(ctx, archive, dir, func(done, total int64) { progress(step, done, total) })
+	switch {
+	case err == nil || ctx.Err() != nil:
 		return err
+	case errors.Is(err, ziputil.ErrNotZip):
+		return core.Errorf(core.TypeCompetitionData, "%v", err).WithCauses("the download was cut short: download it again")
+	default:
+		return core.Errorf(core.TypeCompetitionData, "%v", err)
 	}
-	in, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := target + ".part"
-	out, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, target)
 }
 
 // checkInputs checks every raw input is there with its columns, before anything is written.
