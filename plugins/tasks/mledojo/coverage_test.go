@@ -13,7 +13,7 @@ import (
 
 // TestRegistry_EveryFamilyIsServedByAMetricPlugin builds the metric plugins and checks that each
 // registry entry's family is a component one of them serves: all 202 competitions are scored by a
-// built-in family. A family not implemented is reported with its competitions and fails the test.
+// built-in family. A family that no plugin serves is reported with its competitions and fails the test.
 // The metric plugins' own tests score a synthetic answers/submission pair for every entry they
 // serve, with that entry's params.
 func TestRegistry_EveryFamilyIsServedByAMetricPlugin(t *testing.T) {
