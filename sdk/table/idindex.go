@@ -332,8 +332,7 @@ func (x *denseIndex) find(key []byte) int {
 	return int(x.rows[v-x.min]) - 1
 }
 
-// canonicalInt parses b as an integer spelt the one way strconv.FormatInt spells it, after IDNumeric's
-// 'n' marker when marker is set; at most 18 digits, so the value cannot overflow.
+// canonicalInt is CanonicalInt after IDNumeric's 'n' marker when marker is set.
 func canonicalInt(b []byte, marker bool) (int64, bool) {
 	if marker {
 		if len(b) == 0 || b[0] != 'n' {
@@ -341,6 +340,13 @@ func canonicalInt(b []byte, marker bool) (int64, bool) {
 		}
 		b = b[1:]
 	}
+	return CanonicalInt(b)
+}
+
+// CanonicalInt parses b as an integer spelt the one way strconv.FormatInt spells it (no '+', no
+// leading zeros, no "-0") with at most 18 digits, so it cannot overflow. Ids spelt so compare equal
+// exactly when their values do, which lets an index of integer ids use an array instead of hashing.
+func CanonicalInt(b []byte) (int64, bool) {
 	neg := len(b) > 0 && b[0] == '-'
 	if neg {
 		b = b[1:]

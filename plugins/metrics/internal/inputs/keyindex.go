@@ -182,7 +182,7 @@ func newKeyIndex(kb keyBuilder, n int) keyIndex {
 
 // denseKeyIndex maps integer keys spelt without leading zeros or '+' (the usual 0..n-1 ids) to rows
 // through an array. A key spelt otherwise equals none of the answers' keys byte for byte, and
-// canonicalInt rejects it, so find's answers agree with comparing keys.
+// table.CanonicalInt rejects it, so find's answers agree with comparing keys.
 type denseKeyIndex struct {
 	col  table.Column
 	min  int64
@@ -199,7 +199,7 @@ func newDenseKeyIndex(kb keyBuilder, n int) *denseKeyIndex {
 	col := kb.cols[0]
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for i := range n {
-		v, ok := canonicalInt(trimBytes(col.Bytes(i)))
+		v, ok := table.CanonicalInt(trimBytes(col.Bytes(i)))
 		if !ok {
 			return nil
 		}
@@ -212,7 +212,7 @@ func newDenseKeyIndex(kb keyBuilder, n int) *denseKeyIndex {
 }
 
 func (x *denseKeyIndex) slot(row int) *int32 {
-	v, _ := canonicalInt(trimBytes(x.col.Bytes(row)))
+	v, _ := table.CanonicalInt(trimBytes(x.col.Bytes(row)))
 	return &x.rows[v-x.min]
 }
 
@@ -224,34 +224,11 @@ func (x *denseKeyIndex) insert(row int) int {
 }
 
 func (x *denseKeyIndex) find(key []byte) int {
-	v, ok := canonicalInt(key)
+	v, ok := table.CanonicalInt(key)
 	if !ok || v < x.min || v-x.min >= int64(len(x.rows)) {
 		return -1
 	}
 	return int(x.rows[v-x.min]) - 1
-}
-
-// canonicalInt parses b as an integer spelt as strconv.FormatInt spells it, at most 18 digits so
-// it cannot overflow.
-func canonicalInt(b []byte) (int64, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	if len(b) == 0 || len(b) > 18 || (b[0] == '0' && (len(b) > 1 || neg)) {
-		return 0, false
-	}
-	var v int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int64(c-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
 }
 
 // hashKeyIndex is an open-addressing table over an arena that holds each answers row's key as
