@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,38 +46,16 @@ func (b *lockedBuffer) String() string {
 // one token and small limits (the tests reach max_episodes and max_code_bytes on purpose).
 func startPyServer(t *testing.T) *pyServer {
 	t.Helper()
-	data := t.TempDir()
-	if err := copyDir("../../plugins/tasks/native/testdata/valid", filepath.Join(data, "competitions", "toy-species@2")); err != nil {
-		t.Fatal(err)
-	}
-	s := &pyServer{token: "python-client-test-token-0123456789", competition: "toy-species@2", maxEpisodes: 6, maxCode: 4096, maxBody: 64 << 10, stderr: &lockedBuffer{}}
-	s.cmd = exec.Command(filepath.Join(binDir, "dojo"), "serve", "--addr", "127.0.0.1:0")
-	s.cmd.Env = append(os.Environ(), "DOJO_PLUGIN_PATH=", "HOME="+t.TempDir(), "DOJO_DATA_DIR="+data,
-		"DOJO_RUNS_DIR="+filepath.Join(data, "runs"), "DOJO_SERVER_TOKENS="+s.token,
+	s := &pyServer{token: "python-client-test-token-0123456789", competition: "toy-species@2", maxEpisodes: 6, maxCode: 4096, maxBody: 64 << 10}
+	s.cmd, s.url, _, s.stderr = serveToy(t, "DOJO_SERVER_TOKENS="+s.token,
 		"DOJO_SERVER__MAX_EPISODES="+strconv.Itoa(s.maxEpisodes), "DOJO_SERVER__MAX_CODE_BYTES="+strconv.Itoa(s.maxCode),
 		"DOJO_SERVER__MAX_REQUEST_BYTES="+strconv.Itoa(s.maxBody), "DOJO_SERVER__MAX_STEPS_CAP=50")
-	stdout, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
 		s.cmd.Process.Signal(syscall.SIGTERM)
 		if err := s.cmd.Wait(); err != nil {
 			t.Errorf("dojo serve after SIGTERM: %v\n%s", err, s.stderr.String())
 		}
 	})
-	r := bufio.NewReader(stdout)
-	line, err := r.ReadString('\n')
-	s.url = strings.TrimSpace(strings.TrimPrefix(line, "dojo serve: listening on "))
-	if err != nil || !strings.HasPrefix(s.url, "http://127.0.0.1:") {
-		s.cmd.Process.Kill()
-		t.Fatalf("first line %q (%v); stderr:\n%s", line, err, s.stderr.String())
-	}
-	go io.Copy(io.Discard, r)
 	return s
 }
 
@@ -149,24 +125,6 @@ func TestPythonClient_ExampleAgentScores(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// copyDir copies a directory tree of regular files.
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-		}
-		return err
-	})
 }
 
 // tail is the last n bytes of s.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,47 +18,8 @@ import (
 // of a hand-made competition over HTTP/JSON, then stops it with SIGTERM: the episode is closed
 // cleanly, its history on disk.
 func TestServe_PlaysOverHTTPJSONAndStopsCleanlyOnSIGTERM(t *testing.T) {
-	data := t.TempDir()
-	src := "../../plugins/tasks/native/testdata/valid"
-	dst := filepath.Join(data, "competitions", "toy-species@2")
-	if err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-		}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
 	const token = "serve-test-token-0123456789"
-	runs := filepath.Join(data, "runs")
-	cmd := exec.Command(filepath.Join(binDir, "dojo"), "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "DOJO_PLUGIN_PATH=", "HOME="+t.TempDir(), "DOJO_DATA_DIR="+data, "DOJO_RUNS_DIR="+runs,
-		"DOJO_SERVER_TOKENS="+token)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	url := strings.TrimSpace(strings.TrimPrefix(line, "dojo serve: listening on "))
-	if err != nil || !strings.HasPrefix(url, "http://127.0.0.1:") {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("first line %q (%v); stderr:\n%s", line, err, stderr.String())
-	}
+	cmd, url, runs, stderr := serveToy(t, "DOJO_SERVER_TOKENS="+token)
 	call := func(method string, body map[string]any) map[string]any {
 		t.Helper()
 		b, _ := json.Marshal(body)
@@ -107,4 +69,57 @@ func TestServe_RefusesToRunWithoutTokens(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "too weak") {
 		t.Fatalf("%+v", r)
 	}
+}
+
+// serveToy starts `dojo serve` on a free loopback port over a fresh data directory holding the
+// toy-species@2 test competition, with extra environment (tokens, limits). It returns the process,
+// the URL it listens on, its runs directory and its stderr; the process is killed at the end of the
+// test if the test has not stopped it.
+func serveToy(t *testing.T, env ...string) (cmd *exec.Cmd, url, runs string, stderr *lockedBuffer) {
+	t.Helper()
+	data := t.TempDir()
+	if err := copyDir("../../plugins/tasks/native/testdata/valid", filepath.Join(data, "competitions", "toy-species@2")); err != nil {
+		t.Fatal(err)
+	}
+	runs = filepath.Join(data, "runs")
+	cmd = exec.Command(filepath.Join(binDir, "dojo"), "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(append(os.Environ(), "DOJO_PLUGIN_PATH=", "HOME="+t.TempDir(), "DOJO_DATA_DIR="+data, "DOJO_RUNS_DIR="+runs), env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr = &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	r := bufio.NewReader(stdout)
+	line, err := r.ReadString('\n')
+	url = strings.TrimSpace(strings.TrimPrefix(line, "dojo serve: listening on "))
+	if err != nil || !strings.HasPrefix(url, "http://127.0.0.1:") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("first line %q (%v); stderr:\n%s", line, err, stderr.String())
+	}
+	go io.Copy(io.Discard, r)
+	return cmd, url, runs, stderr
+}
+
+// copyDir copies a directory tree of regular files.
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+		}
+		return err
+	})
 }
