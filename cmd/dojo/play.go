@@ -68,19 +68,7 @@ func (f episodeFlags) open(ctx context.Context, a *app) (*env.Episode, error) {
 	if err != nil {
 		return nil, err
 	}
-	lib, err := a.library(ctx, *f.dataDir)
-	if err != nil {
-		return nil, err
-	}
-	comp, err := lib.Load(ctx, *f.competition)
-	if err != nil {
-		return nil, err
-	}
-	backend, err := a.sandbox()
-	if err != nil {
-		return nil, err
-	}
-	cat, err := a.plugins(ctx)
+	comp, deps, err := episodeDeps(ctx, a, *f.dataDir, *f.competition)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +85,29 @@ func (f episodeFlags) open(ctx context.Context, a *app) (*env.Episode, error) {
 		ecfg.MaxSteps = *f.maxSteps
 	}
 	ecfg.Dir = dir
-	return env.New(ctx, comp, ecfg, env.Deps{Plugins: cat, Sandbox: backend, Logger: a.log, Version: version})
+	return env.New(ctx, comp, ecfg, deps)
+}
+
+// episodeDeps loads competition id and the host services an episode of it runs on: the plugin
+// catalog and the configured sandbox backend.
+func episodeDeps(ctx context.Context, a *app, dataDir, id string) (core.Competition, env.Deps, error) {
+	lib, err := a.library(ctx, dataDir)
+	if err != nil {
+		return core.Competition{}, env.Deps{}, err
+	}
+	comp, err := lib.Load(ctx, id)
+	if err != nil {
+		return core.Competition{}, env.Deps{}, err
+	}
+	backend, err := a.sandbox()
+	if err != nil {
+		return core.Competition{}, env.Deps{}, err
+	}
+	cat, err := a.plugins(ctx)
+	if err != nil {
+		return core.Competition{}, env.Deps{}, err
+	}
+	return comp, env.Deps{Plugins: cat, Sandbox: backend, Logger: a.log, Version: version}, nil
 }
 
 // episodeConfig is the episode configuration the host configuration describes; play, exec and eval
@@ -260,23 +270,11 @@ func resumeEpisode(ctx context.Context, a *app, f episodeFlags, dir string) (*en
 	if err != nil {
 		return nil, err
 	}
-	lib, err := a.library(ctx, *f.dataDir)
+	comp, deps, err := episodeDeps(ctx, a, *f.dataDir, m.Competition)
 	if err != nil {
 		return nil, err
 	}
-	comp, err := lib.Load(ctx, m.Competition)
-	if err != nil {
-		return nil, err
-	}
-	backend, err := a.sandbox()
-	if err != nil {
-		return nil, err
-	}
-	cat, err := a.plugins(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ep, obs, err := env.Resume(ctx, dir, comp, env.Deps{Plugins: cat, Sandbox: backend, Logger: a.log, Version: version})
+	ep, obs, err := env.Resume(ctx, dir, comp, deps)
 	if err != nil {
 		return nil, err
 	}
